@@ -1,0 +1,49 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import DURATION_UNITS
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    expiry_duration = fields.Integer(
+        string="Renewal Duration",
+        help="How long one renewal of this product extends a deadline. "
+        "A product with a duration is renewable.",
+    )
+    expiry_duration_unit = fields.Selection(
+        DURATION_UNITS,
+        string="Renewal Duration Unit",
+        default="year",
+        required=True,
+    )
+    expiry_renewable = fields.Boolean(
+        string="Renewable",
+        compute="_compute_expiry_renewable",
+        search="_search_expiry_renewable",
+    )
+
+    @api.depends("expiry_duration")
+    def _compute_expiry_renewable(self):
+        for template in self:
+            template.expiry_renewable = template.expiry_duration > 0
+
+    def _search_expiry_renewable(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValidationError(_("Unsupported search on 'Renewable'."))
+        positive = (operator == "=") == bool(value)
+        return [("expiry_duration", ">" if positive else "<=", 0)]
+
+    @api.constrains("expiry_duration")
+    def _check_expiry_duration(self):
+        for template in self:
+            if template.expiry_duration < 0:
+                raise ValidationError(
+                    _(
+                        "The renewal duration of %(product)s cannot be negative.",
+                        product=template.display_name,
+                    )
+                )

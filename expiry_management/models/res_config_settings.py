@@ -1,0 +1,53 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# settings field -> key of EXPIRY_PARAMS (see expiry_deadline.py)
+EXPIRY_SETTING_FIELDS = {
+    "expiry_upcoming_days": "upcoming_days",
+    "expiry_portal_renewal_days": "portal_renewal_days",
+    "expiry_renewal_grace_days": "renewal_grace_days",
+}
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # Not `config_parameter=` fields: those delete the parameter when set to
+    # 0, which would silently bring back the default (a grace period of 0
+    # days must stay 0).
+    expiry_upcoming_days = fields.Integer(
+        string="Upcoming Window (days)",
+        help="Deadlines expiring within this many days are shown as upcoming renewals.",
+    )
+    expiry_portal_renewal_days = fields.Integer(
+        string="Renewal Window (days)",
+        help="Customers can renew online from this many days before expiry.",
+    )
+    expiry_renewal_grace_days = fields.Integer(
+        string="Renewal Grace Period (days)",
+        help="A renewal made up to this many days after expiry continues from the "
+        "expiry date; a later one starts from the renewal date. Customers can "
+        "also still renew online during this period.",
+    )
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        deadline = self.env["expiry.deadline"]
+        for field_name, key in EXPIRY_SETTING_FIELDS.items():
+            values[field_name] = deadline._get_expiry_param(key)
+        return values
+
+    def set_values(self):
+        super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for field_name, key in EXPIRY_SETTING_FIELDS.items():
+            params.set_param(f"expiry_management.{key}", str(self[field_name]))
+
+    @api.constrains(*EXPIRY_SETTING_FIELDS)
+    def _check_expiry_windows(self):
+        for settings in self:
+            if min(settings[name] for name in EXPIRY_SETTING_FIELDS) < 0:
+                raise ValidationError(_("The deadline windows and grace period cannot be negative."))

@@ -1,0 +1,80 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Pure date rules of expiry management.
+
+Every renewal, reminder and "days remaining" figure goes through these
+functions, so that the calendar arithmetic lives in exactly one place and is
+tested directly (see tests/test_date_rules.py). They take and return
+``datetime.date`` objects and know nothing about the ORM.
+"""
+
+import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+DURATION_UNITS = [
+    ("day", "Days"),
+    ("week", "Weeks"),
+    ("month", "Months"),
+    ("year", "Years"),
+]
+_UNIT_DELTAS = {
+    "day": lambda n: relativedelta(days=n),
+    "week": lambda n: relativedelta(weeks=n),
+    # relativedelta clamps to the last day of the target month:
+    # 31 Jan + 1 month = 28/29 Feb, 29 Feb + 1 year = 28 Feb.
+    "month": lambda n: relativedelta(months=n),
+    "year": lambda n: relativedelta(years=n),
+}
+
+
+def add_duration(date, count, unit):
+    """Return ``date`` moved forward by ``count`` ``unit`` (day/week/month/year).
+
+    Month-end safe: the day of month is clamped to the end of the target
+    month instead of overflowing into the next one.
+
+    :raises ValueError: on a missing date, a count below 1 or an unknown unit.
+    """
+    if not date:
+        raise ValueError("a date is required")
+    if unit not in _UNIT_DELTAS:
+        raise ValueError(f"unknown duration unit {unit!r}")
+    if not count or count < 1:
+        raise ValueError("the duration must be at least 1")
+    return date + _UNIT_DELTAS[unit](int(count))
+
+
+def renewal_base_date(current_expiry, renewal_date, grace_days=0):
+    """Return the date a renewal extends from.
+
+    A renewal made before expiry, or up to ``grace_days`` after it, continues
+    the current term without a gap: it extends from the current expiry date.
+    A renewal made later than that starts a new term on the renewal date, so
+    the customer does not pay for the time the service was lapsed.
+    """
+    if not current_expiry:
+        return renewal_date
+    if renewal_date <= current_expiry + datetime.timedelta(days=max(grace_days or 0, 0)):
+        return current_expiry
+    return renewal_date
+
+
+def local_today(tz_name=None, now=None):
+    """Return today's date in time zone ``tz_name`` (UTC when unknown).
+
+    ``now`` is a naive UTC datetime (as Odoo stores them); defaults to the
+    current time.
+    """
+    now = now or datetime.datetime.utcnow()
+    try:
+        tz = pytz.timezone(tz_name or "UTC")
+    except pytz.UnknownTimeZoneError:
+        tz = pytz.utc
+    return pytz.utc.localize(now).astimezone(tz).date()
+
+
+def days_between(today, date):
+    """Signed number of days from ``today`` to ``date`` (negative when past)."""
+    return (date - today).days

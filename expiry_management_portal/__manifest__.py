@@ -1,0 +1,17 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Expiry Management Portal",
+    "summary": "Customers see their deadlines in the portal and renew them online.",
+    "version": "18.0.1.0.0",
+    "category": "Website/eCommerce",
+    "website": "https://github.com/expiry-management/expiry-management",
+    "author": "Expiry Management contributors",
+    "license": "LGPL-3",
+    "installable": True,
+    "auto_install": False,
+    "depends": ["expiry_management", "portal", "website_sale"],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+}

@@ -1,0 +1,287 @@
+# shellcheck shell=bash
+# Shared bring-up logic for setup/run and setup/test.
+#
+# Everything here is idempotent: running it again when nothing changed only
+# checks and returns. It never drops a database except the test database.
+#
+# Configuration (environment variables, all optional):
+#   ODOO_SRC            Odoo 18.0 source folder (the one holding odoo-bin).
+#                       Default: /opt/odoo-18.0, then ~/.cache/expiry_management/odoo-18.0,
+#                       downloaded from ODOO_SRC_URL when neither exists.
+#   ODOO_SRC_URL        Official source archive to download when no source is found.
+#   EXPIRY_VENV         Python virtualenv (default ~/.cache/expiry_management/venv-<python>).
+#   EXPIRY_STATE        Local state: PostgreSQL cluster, odoo.conf, filestore, logs (default <repo>/.local).
+#   EXPIRY_DB_HOST, EXPIRY_DB_PORT, EXPIRY_DB_USER, EXPIRY_DB_PASSWORD
+#                       Use an existing PostgreSQL server instead of the private cluster.
+#   EXPIRY_HTTP_PORT    Port of the demo server (default 8069).
+#   EXPIRY_NO_APT=1     Never call apt-get; only report missing system packages.
+
+set -euo pipefail
+
+EXPIRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EXPIRY_STATE="${EXPIRY_STATE:-$EXPIRY_ROOT/.local}"
+EXPIRY_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/expiry_management"
+ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
+EXPIRY_ADDONS="expiry_management,expiry_management_portal"
+# What the demo and test databases get: our addons and the demo payment provider.
+EXPIRY_INSTALL="$EXPIRY_ADDONS,payment_demo"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+die() {
+    printf '\033[1;31m[setup] ERROR:\033[0m %s\n' "$*" >&2
+    exit 1
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# --------------------------------------------------------------------------
+# System packages (Debian names). Build headers for psycopg2 / python-ldap,
+# and the tools the tests drive: Chromium (tours), wkhtmltopdf and pdftotext
+# (PDF reports).
+# --------------------------------------------------------------------------
+ensure_system_packages() {
+    local want=("$@") missing=() pkg
+    for pkg in "${want[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if is_root && command -v apt-get >/dev/null && [ "${EXPIRY_NO_APT:-0}" != 1 ]; then
+        log "installing system packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null || die "apt-get update failed; install by hand: apt-get install ${missing[*]}"
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+            die "apt-get install failed; install by hand: apt-get install ${missing[*]}"
+    else
+        die "missing system packages: ${missing[*]}. Install them (Debian/Ubuntu): sudo apt-get install ${missing[*]}"
+    fi
+}
+
+BUILD_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev)
+TEST_PACKAGES=(chromium wkhtmltopdf poppler-utils)
+
+# --------------------------------------------------------------------------
+# Odoo source
+# --------------------------------------------------------------------------
+find_odoo_src() {
+    if [ -n "${ODOO_SRC:-}" ]; then
+        [ -f "$ODOO_SRC/odoo-bin" ] || die "ODOO_SRC=$ODOO_SRC does not hold odoo-bin (expected an Odoo 18.0 source folder)."
+    else
+        local candidate
+        for candidate in /opt/odoo-18.0 "$EXPIRY_CACHE/odoo-18.0"; do
+            if [ -f "$candidate/odoo-bin" ]; then
+                ODOO_SRC="$candidate"
+                break
+            fi
+        done
+    fi
+    if [ -z "${ODOO_SRC:-}" ]; then
+        ODOO_SRC="$EXPIRY_CACHE/odoo-18.0"
+        log "no Odoo source found; downloading the official 18.0 archive from $ODOO_SRC_URL"
+        mkdir -p "$ODOO_SRC.part"
+        if ! curl -fsSL "$ODOO_SRC_URL" | tar -xz --strip-components=1 -C "$ODOO_SRC.part"; then
+            rm -rf "$ODOO_SRC.part"
+            die "Odoo 18.0 source is missing and could not be downloaded.
+  Provide it with ODOO_SRC=/path/to/odoo-18.0 (a folder holding odoo-bin and odoo/addons),
+  or extract it to /opt/odoo-18.0, e.g.: git clone -b 18.0 --depth 1 https://github.com/odoo/odoo /opt/odoo-18.0"
+        fi
+        mv "$ODOO_SRC.part" "$ODOO_SRC"
+    fi
+    grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" ||
+        die "$ODOO_SRC is not Odoo 18.0 (see $ODOO_SRC/odoo/release.py)."
+    # The nightly archive keeps every addon in odoo/addons; a git checkout
+    # splits them between addons/ and odoo/addons.
+    if [ -f "$ODOO_SRC/odoo/addons/website_sale/__manifest__.py" ]; then
+        ODOO_ADDONS_PATH="$ODOO_SRC/odoo/addons"
+    elif [ -f "$ODOO_SRC/addons/website_sale/__manifest__.py" ]; then
+        ODOO_ADDONS_PATH="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
+    else
+        die "$ODOO_SRC has no website_sale addon: an incomplete Odoo source."
+    fi
+    export ODOO_SRC ODOO_ADDONS_PATH
+}
+
+# --------------------------------------------------------------------------
+# Python virtualenv with Odoo's requirements and ours
+# --------------------------------------------------------------------------
+find_python() {
+    local py
+    for py in "${PYTHON:-}" python3.11 python3.12 python3.10 python3; do
+        [ -n "$py" ] && command -v "$py" >/dev/null || continue
+        if "$py" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))'; then
+            echo "$py"
+            return 0
+        fi
+    done
+    die "Odoo 18.0 needs Python 3.10 to 3.12; none found (set PYTHON=/path/to/python3.11)."
+}
+
+ensure_venv() {
+    local py pyver stamp
+    py="$(find_python)"
+    pyver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    EXPIRY_VENV="${EXPIRY_VENV:-$EXPIRY_CACHE/venv-py$pyver}"
+    stamp="$(cat "$ODOO_SRC/requirements.txt" "$EXPIRY_ROOT/requirements.txt" | sha256sum | cut -c1-16)-$pyver-$ODOO_SRC"
+    if [ -f "$EXPIRY_VENV/.expiry-stamp" ] && [ "$(cat "$EXPIRY_VENV/.expiry-stamp")" = "$stamp" ]; then
+        export EXPIRY_VENV
+        return 0
+    fi
+    ensure_system_packages "${BUILD_PACKAGES[@]}"
+    log "creating virtualenv $EXPIRY_VENV (Python $pyver) and installing Odoo's requirements; this takes a few minutes once"
+    "$py" -m venv "$EXPIRY_VENV"
+    local constraint
+    constraint="$(mktemp)"
+    # An old sdist in Odoo's requirements imports pkg_resources at build time.
+    echo "setuptools<70" >"$constraint"
+    PIP_CONSTRAINT="$constraint" "$EXPIRY_VENV/bin/pip" install -q --disable-pip-version-check \
+        -r "$ODOO_SRC/requirements.txt" -r "$EXPIRY_ROOT/requirements.txt" ||
+        die "pip could not install the requirements (see above)."
+    rm -f "$constraint"
+    # Make `import odoo` work inside the venv without installing Odoo as a package.
+    local site
+    site="$("$EXPIRY_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    echo "$ODOO_SRC" >"$site/odoo-src.pth"
+    echo "$stamp" >"$EXPIRY_VENV/.expiry-stamp"
+    export EXPIRY_VENV
+}
+
+# --------------------------------------------------------------------------
+# PostgreSQL: a configured server, or a private cluster in $EXPIRY_STATE
+# --------------------------------------------------------------------------
+pg_bin() {
+    local tool="$1" dir
+    if command -v "$tool" >/dev/null; then
+        command -v "$tool"
+        return 0
+    fi
+    for dir in /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/$tool" ] && {
+            echo "$dir/$tool"
+            return 0
+        }
+    done
+    return 1
+}
+
+# Run a command as the cluster's OS user (PostgreSQL refuses to run as root).
+as_pg_user() {
+    if is_root; then
+        runuser -u "$PG_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+ensure_postgres() {
+    if [ -n "${EXPIRY_DB_HOST:-}" ]; then
+        DB_HOST="$EXPIRY_DB_HOST"
+        DB_PORT="${EXPIRY_DB_PORT:-5432}"
+        DB_USER="${EXPIRY_DB_USER:-odoo}"
+        DB_PASSWORD="${EXPIRY_DB_PASSWORD:-}"
+        export DB_HOST DB_PORT DB_USER DB_PASSWORD
+        return 0
+    fi
+    local initdb pg_ctl psql
+    initdb="$(pg_bin initdb)" || die "PostgreSQL server binaries (initdb, pg_ctl) are missing.
+  Install them (Debian: apt-get install postgresql-15) or point EXPIRY_DB_HOST/EXPIRY_DB_USER at a running server."
+    pg_ctl="$(pg_bin pg_ctl)" || die "pg_ctl is missing (Debian: apt-get install postgresql-15)."
+    psql="$(pg_bin psql)" || die "psql is missing (Debian: apt-get install postgresql-client-15)."
+
+    PG_OS_USER="$(id -un)"
+    if is_root; then
+        PG_OS_USER="${EXPIRY_PG_OS_USER:-postgres}"
+        if ! id "$PG_OS_USER" >/dev/null 2>&1; then
+            log "creating system user $PG_OS_USER to own the PostgreSQL cluster"
+            useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
+        fi
+    fi
+    PGDATA_DIR="${EXPIRY_PGDATA:-$EXPIRY_STATE/pgdata}"
+    # A short socket path (unix sockets are limited to ~100 characters), one per cluster.
+    DB_HOST="/tmp/expiry-pg-$(echo "$PGDATA_DIR" | sha256sum | cut -c1-10)"
+    DB_PORT=5432
+    DB_USER=odoo
+    DB_PASSWORD=""
+    mkdir -p "$EXPIRY_STATE"
+    if is_root; then
+        mkdir -p "$DB_HOST"
+        chown "$PG_OS_USER" "$DB_HOST"
+        if ! runuser -u "$PG_OS_USER" -- test -x "$EXPIRY_STATE"; then
+            die "the $PG_OS_USER user cannot reach $EXPIRY_STATE; set EXPIRY_PGDATA to a folder it can write."
+        fi
+    else
+        mkdir -p "$DB_HOST"
+    fi
+    if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+        log "initialising a private PostgreSQL cluster in $PGDATA_DIR"
+        mkdir -p "$PGDATA_DIR"
+        is_root && chown "$PG_OS_USER" "$PGDATA_DIR"
+        chmod 700 "$PGDATA_DIR"
+        as_pg_user "$initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    if ! as_pg_user "$pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+        log "starting PostgreSQL (socket $DB_HOST)"
+        as_pg_user "$pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
+            -o "-k $DB_HOST -c listen_addresses='' -p $DB_PORT -c fsync=off -c full_page_writes=off" start >/dev/null ||
+            die "PostgreSQL did not start; see $PGDATA_DIR/server.log"
+    fi
+    if ! "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1; then
+        "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -qc "CREATE ROLE odoo LOGIN SUPERUSER" >/dev/null
+    fi
+    export DB_HOST DB_PORT DB_USER DB_PASSWORD
+}
+
+stop_postgres() {
+    [ -n "${PGDATA_DIR:-}" ] || return 0
+    as_pg_user "$(pg_bin pg_ctl)" -D "$PGDATA_DIR" -m fast stop >/dev/null 2>&1 || true
+}
+
+# --------------------------------------------------------------------------
+# odoo.conf
+# --------------------------------------------------------------------------
+write_odoo_conf() {
+    local conf="$1" http_port="$2"
+    mkdir -p "$EXPIRY_STATE/data"
+    cat >"$conf" <<EOF
+[options]
+addons_path = $EXPIRY_ROOT,$ODOO_ADDONS_PATH
+data_dir = $EXPIRY_STATE/data
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = ${DB_PASSWORD:-False}
+http_interface = 127.0.0.1
+http_port = $http_port
+admin_passwd = admin
+EOF
+}
+
+odoo_bin() {
+    "$EXPIRY_VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"
+}
+
+db_exists() {
+    local psql
+    psql="$(pg_bin psql)"
+    PGPASSWORD="$DB_PASSWORD" "$psql" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1
+}
+
+drop_db() {
+    local psql
+    psql="$(pg_bin psql)"
+    PGPASSWORD="$DB_PASSWORD" "$psql" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -qc \
+        "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+    rm -rf "$EXPIRY_STATE/data/filestore/$1"
+}
+
+# Install our addons into a database, failing on any ERROR/CRITICAL log line.
+install_addons() {
+    local conf="$1" db="$2" logfile="$3"
+    shift 3
+    log "installing $EXPIRY_INSTALL into database $db (log: $logfile)"
+    local rc=0
+    odoo_bin -c "$conf" -d "$db" -i "$EXPIRY_INSTALL" --stop-after-init --no-http "$@" >"$logfile" 2>&1 || rc=$?
+    if [ "$rc" != 0 ] || grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$logfile" >/dev/null; then
+        grep -E -A20 " (ERROR|CRITICAL) " "$logfile" | head -80 >&2 || tail -40 "$logfile" >&2
+        die "installing the addons into $db failed (exit $rc); full log: $logfile"
+    fi
+}
