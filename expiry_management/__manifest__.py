@@ -33,6 +33,11 @@
         "views/res_config_settings_views.xml",
         "views/expiry_management_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "expiry_management/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/expiry_master_data_demo.xml",
         "demo/expiry_deadline_demo.xml",
