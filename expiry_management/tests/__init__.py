@@ -4,3 +4,4 @@ from . import test_renewal
 from . import test_partner
 from . import test_security
 from . import test_ui_deadline
+from . import test_collection
