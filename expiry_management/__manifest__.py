@@ -32,7 +32,20 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/expiry_management_menus.xml",
+        "data/mail_activity_type_broker_data.xml",
+        "report/expiry_deadline_reports.xml",
+        "wizards/expiry_deadline_period_report_views.xml",
+        "views/expiry_deadline_report_views.xml",
+        "views/expiry_dashboard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "expiry_management/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "expiry_management/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/expiry_master_data_demo.xml",
         "demo/expiry_deadline_demo.xml",
