@@ -22,6 +22,7 @@ class ExpiryDashboardTestMixin:
         cls.manager = new_test_user(
             env,
             login="dash_manager",
+            name="Dash Manager",
             groups="base.group_user,expiry_management.group_expiry_manager,sales_team.group_sale_salesman",
             company_id=cls.company.id,
             company_ids=companies,
@@ -30,7 +31,10 @@ class ExpiryDashboardTestMixin:
         cls.user = new_test_user(
             env,
             login="dash_user",
-            groups="base.group_user,expiry_management.group_expiry_user",
+            name="Dash User",
+            # Contact Creation: what internal users get by default, needed to
+            # schedule activities on customers.
+            groups="base.group_user,base.group_partner_manager,expiry_management.group_expiry_user",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
             tz="UTC",

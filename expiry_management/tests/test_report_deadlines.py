@@ -28,12 +28,12 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_dashboard_data()
-        cls.policy = cls._deadline(5, description="Policy PDF-0001", price=480.0)
-        cls.licence = cls._deadline(20, description="Licence PDF-0002", price=90.0)
-        cls.later = cls._deadline(60, description="Plan PDF-0003", price=10.0)
+        cls.policy = cls._deadline(5, description="Policy Pdf0001", price=480.0)
+        cls.licence = cls._deadline(20, description="Licence Pdf0002", price=90.0)
+        cls.later = cls._deadline(60, description="Plan Pdf0003", price=10.0)
         cls.other = cls._deadline(
             6,
-            description="Other customer PDF-0004",
+            description="Other customer Pdf0004",
             partner_id=cls.env["res.partner"].create({"name": "Other Customer"}).id,
         )
 
@@ -51,10 +51,11 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
     def test_customer_deadlines_pdf_lists_the_customer_deadlines(self):
         text = self._render("expiry_management.action_report_partner_deadlines", self.partner.ids)
         self.assertIn("Deadlines of Ada Customer", text)
+        self.assertIn("$ 480.00", text)
         for deadline in self.policy | self.licence | self.later:
             self.assertIn(deadline.name, text)
-        self.assertIn("Policy PDF-0001", text)
-        self.assertNotIn("PDF-0004", text)
+        self.assertIn("Pdf0001", text)
+        self.assertNotIn("Pdf0004", text)
 
     def test_period_pdf_lists_deadlines_expiring_in_the_period(self):
         wizard = self.env["expiry.deadline.period.report"].with_user(self.user).create(
@@ -63,19 +64,20 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "expiry_management.report_deadline_period")
         text = self._render("expiry_management.action_report_deadline_period", data=action["data"])
-        self.assertIn("Policy PDF-0001", text)
-        self.assertIn("Licence PDF-0002", text)
-        self.assertIn("Other customer PDF-0004", text)
-        self.assertNotIn("PDF-0003", text)
-        self.assertIn("Total (3 deadlines)", text)
+        self.assertIn("Pdf0001", text)
+        self.assertIn("Pdf0002", text)
+        self.assertIn("Pdf0004", text)
+        self.assertNotIn("Pdf0003", text)
+        self.assertIn("Total (3)", text)
+        self.assertIn("$ 670.00", text)
 
     def test_period_pdf_of_selected_deadlines(self):
         text = self._render("expiry_management.action_report_deadline_period", res_ids=self.later.ids)
-        self.assertIn("Plan PDF-0003", text)
-        self.assertNotIn("PDF-0001", text)
+        self.assertIn("Pdf0003", text)
+        self.assertNotIn("Pdf0001", text)
 
     def test_period_report_respects_record_rules(self):
-        self._deadline(7, description="Manager only PDF-0005", user=self.manager)
+        self._deadline(7, description="ManagerOnly Pdf0005", user=self.manager)
         data = {"date_from": "2026-03-16", "date_to": "2026-04-10"}
         values = (
             self.env["report.expiry_management.report_deadline_period"]
@@ -83,8 +85,8 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
             .with_context(allowed_company_ids=self.company.ids)
             ._get_report_values([], data=data)
         )
-        self.assertNotIn("Manager only PDF-0005", values["docs"].mapped("description"))
-        self.assertIn("Policy PDF-0001", values["docs"].mapped("description"))
+        self.assertNotIn("ManagerOnly Pdf0005", values["docs"].mapped("description"))
+        self.assertIn("Policy Pdf0001", values["docs"].mapped("description"))
 
     def test_period_report_refuses_an_inverted_period(self):
         with self.assertRaises(ValidationError):
