@@ -9,7 +9,7 @@ selected in the company switcher apply. The number of queries does not
 depend on the number of deadlines: lists are limited and figures come from
 grouped reads.
 
-Definitions of the counters (documented in readme/USAGE.md too):
+Definitions of the counters (also shown as tooltips on the dashboard):
 
 * active: deadlines in state Active;
 * expiring in 30 days: draft or active deadlines expiring from today to
