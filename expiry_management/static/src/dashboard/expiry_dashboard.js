@@ -5,6 +5,8 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { formatDate, deserializeDate } from "@web/core/l10n/dates";
+import { Dropdown } from "@web/core/dropdown/dropdown";
+import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatMonetary } from "@web/views/fields/formatters";
@@ -18,7 +20,7 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
  */
 export class ExpiryDashboard extends Component {
     static template = "expiry_management.ExpiryDashboard";
-    static components = { Layout };
+    static components = { Layout, Dropdown, DropdownItem };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -41,31 +43,49 @@ export class ExpiryDashboard extends Component {
         const c = this.state.data.counters;
         const d = this.state.data;
         return [
-            { key: "active", label: _t("Active"), value: c.active, amount: c.active_amount },
+            {
+                key: "active",
+                label: _t("Active"),
+                help: _t("Deadlines in state Active."),
+                value: c.active,
+                amount: c.active_amount,
+            },
             {
                 key: "expiring",
                 label: _t("Expiring in %s days", d.expiring_days),
+                help: _t("Draft or active deadlines expiring from today on."),
                 value: c.expiring,
                 amount: c.expiring_amount,
             },
             {
                 key: "expired_month",
                 label: _t("Expired this month"),
+                help: _t("Deadlines whose expiry date fell this month, before today, without renewal."),
                 value: c.expired_month,
                 amount: c.expired_month_amount,
             },
             {
                 key: "renewed_month",
                 label: _t("Renewed this month"),
+                help: _t("Deadlines with a renewal applied this month."),
                 value: c.renewed_month,
                 amount: c.renewed_month_amount,
             },
             {
                 key: "at_risk",
                 label: _t("Revenue at risk (%s days)", d.risk_days),
+                help: _t("Draft or active deadlines expiring within the renewal window, not renewed yet."),
                 value: c.at_risk,
                 amount: c.at_risk_amount,
             },
+        ];
+    }
+
+    get snoozeOptions() {
+        return [
+            { days: 1, label: _t("Tomorrow") },
+            { days: 3, label: _t("In 3 days") },
+            { days: 7, label: _t("Next week") },
         ];
     }
 
@@ -147,11 +167,15 @@ export class ExpiryDashboard extends Component {
         });
     }
 
-    async snooze(activity) {
-        await this.updateActivity(activity, "action_snooze_activities", { days: 1 });
-        this.notification.add(_t("“%s” postponed to tomorrow.", activity.summary || activity.type), {
-            type: "info",
-        });
+    async snooze(activity, days = 1) {
+        await this.updateActivity(activity, "action_snooze_activities", { days });
+        this.notification.add(
+            _t("“%(activity)s” postponed by %(days)s day(s).", {
+                activity: activity.summary || activity.type,
+                days,
+            }),
+            { type: "info" }
+        );
     }
 }
 
