@@ -9,6 +9,7 @@ import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { useSetupAction } from "@web/search/action_hook";
 import { formatMonetary } from "@web/views/fields/formatters";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -29,6 +30,8 @@ export class ExpiryDashboard extends Component {
         this.notification = useService("notification");
         const savedScope = this.props.state && this.props.state.scope;
         this.state = useState({ data: null, scope: savedScope || "mine", busy: new Set() });
+        // Keep the scope when coming back through the breadcrumbs.
+        useSetupAction({ getLocalState: () => ({ scope: this.state.scope }) });
         onWillStart(() => this.load());
     }
 

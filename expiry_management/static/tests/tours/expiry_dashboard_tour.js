@@ -26,8 +26,13 @@ registry.category("web_tour.tours").add("expiry_dashboard_tour", {
             trigger: ".o_expiry_todo:not(:has(.o_expiry_todo_item:contains('Tour callback')))",
         },
         {
-            content: "The upcoming renewal is still there",
+            content: "Open the upcoming renewal",
             trigger: ".o_expiry_upcoming_row:contains('Tour fleet policy')",
+            run: "click",
+        },
+        {
+            content: "Its deadline opens, with the dashboard in the breadcrumbs",
+            trigger: ".o_form_view .o_breadcrumb:contains('Dashboard')",
         },
     ],
 });
