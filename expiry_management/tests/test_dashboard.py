@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
 
-from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, freeze_time, tagged, warmup
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged, warmup
 
 from .common import ExpiryDashboardTestMixin
 
@@ -163,6 +163,11 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
             dashboard.get_dashboard_data(scope="everyone")
         with self.assertRaises(UserError):
             dashboard.action_open_counter("nonsense")
+
+    def test_users_without_deadline_rights_get_no_data(self):
+        portal = new_test_user(self.env, login="dash_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            self.env["expiry.dashboard"].with_user(portal).get_dashboard_data()
 
     def test_counter_action_opens_the_counted_deadlines(self):
         soon = self._deadline(3)
