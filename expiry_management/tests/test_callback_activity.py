@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .common import ExpiryDashboardTestMixin
+from .common_dashboard import ExpiryDashboardTestMixin
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged, warmup
 
-from .common import ExpiryDashboardTestMixin
+from .common_dashboard import ExpiryDashboardTestMixin
 
 # Measured on 18.0: 24 queries with 5 deadlines and with 50 (and as many
 # activities); the lists are limited and the figures are grouped reads.

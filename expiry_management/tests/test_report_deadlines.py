@@ -6,7 +6,7 @@ import subprocess
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .common import ExpiryDashboardTestMixin
+from .common_dashboard import ExpiryDashboardTestMixin
 
 
 def pdf_to_text(pdf):

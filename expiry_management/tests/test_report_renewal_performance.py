@@ -4,7 +4,7 @@ import datetime
 
 from odoo.tests import TransactionCase, tagged
 
-from .common import ExpiryDashboardTestMixin
+from .common_dashboard import ExpiryDashboardTestMixin
 
 
 @tagged("post_install", "-at_install")
