@@ -30,6 +30,7 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/expiry_management_menus.xml",
         "data/mail_activity_type_broker_data.xml",
