@@ -33,8 +33,18 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/expiry_management_menus.xml",
+        "data/mail_activity_type_broker_data.xml",
+        "report/expiry_deadline_reports.xml",
+        "security/expiry_renewal_report_rules.xml",
+        "report/expiry_renewal_report_views.xml",
+        "wizards/expiry_deadline_period_report_views.xml",
+        "views/expiry_deadline_report_views.xml",
+        "views/expiry_dashboard_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "expiry_management/static/src/**/*",
+        ],
         "web.assets_tests": [
             "expiry_management/static/tests/tours/**/*",
         ],

@@ -10,3 +10,4 @@ from . import mail_activity_type
 from . import mail_activity
 from . import res_config_settings
 from . import account_move
+from . import expiry_dashboard

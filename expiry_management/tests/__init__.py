@@ -5,3 +5,8 @@ from . import test_partner
 from . import test_security
 from . import test_ui_deadline
 from . import test_collection
+from . import test_callback_activity
+from . import test_dashboard
+from . import test_dashboard_tour
+from . import test_report_deadlines
+from . import test_report_renewal_performance

@@ -1,0 +1,103 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+
+from ..models.expiry_deadline import EXPIRY_PARAMS, STATES
+
+OUTCOMES = [
+    ("renewed", "Renewed"),
+    ("lost", "Expired without renewal"),
+    ("at_risk", "At risk"),
+]
+
+
+class ExpiryRenewalReport(models.Model):
+    """Renewal performance: one row per outcome of a deadline.
+
+    * ``renewed``: a renewal applied (a term in state Applied), dated on its
+      renewal date;
+    * ``lost``: a deadline past its expiry date that was not renewed (active,
+      expired or closed), dated on its expiry date;
+    * ``at_risk``: an open (draft or active) deadline expiring within the
+      renewal window (Settings, default 30 days), dated on its expiry date.
+
+    The renewal rate measure is 100 on renewed rows, 0 on lost rows and empty
+    on at-risk rows, so that its average over any group (salesperson, team,
+    month…) is renewed / (renewed + lost). The "today" of the view is the
+    database server's date.
+    """
+
+    _name = "expiry.renewal.report"
+    _description = "Renewal Analysis"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "deadline_id"
+
+    outcome = fields.Selection(OUTCOMES, readonly=True)
+    date = fields.Date(readonly=True, help="Renewal date of renewed rows, expiry date otherwise.")
+    deadline_id = fields.Many2one("expiry.deadline", string="Deadline", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    commercial_partner_id = fields.Many2one("res.partner", string="Commercial Entity", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product or Service", readonly=True)
+    product_categ_id = fields.Many2one("product.category", string="Line of Business", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    origin_id = fields.Many2one("expiry.origin", string="Origin", readonly=True)
+    bank_institute_id = fields.Many2one("expiry.bank.institute", string="Bank Institute", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    state = fields.Selection(STATES, string="Deadline Status", readonly=True)
+    amount = fields.Monetary(readonly=True, currency_field="currency_id")
+    renewed_count = fields.Integer(string="# Renewed", readonly=True)
+    lost_count = fields.Integer(string="# Expired without Renewal", readonly=True)
+    at_risk_count = fields.Integer(string="# At Risk", readonly=True)
+    at_risk_amount = fields.Monetary(string="Revenue at Risk", readonly=True, currency_field="currency_id")
+    renewal_rate = fields.Float(
+        string="Renewal Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Renewed / (renewed + expired without renewal), in percent.",
+    )
+
+    def _deadline_columns(self):
+        return """
+            d.partner_id, d.commercial_partner_id, d.product_id, d.product_categ_id,
+            d.user_id, d.team_id, d.origin_id, d.bank_institute_id, d.company_id,
+            d.currency_id, d.state, d.amount
+        """
+
+    def _query(self):
+        columns = self._deadline_columns()
+        risk_days = int(EXPIRY_PARAMS["portal_renewal_days"])
+        return f"""
+            SELECT row_number() OVER (ORDER BY outcome, date, deadline_id) AS id, rows.*
+              FROM (
+                SELECT 'renewed' AS outcome, t.date_renewal AS date, d.id AS deadline_id, {columns},
+                       1 AS renewed_count, 0 AS lost_count, 0 AS at_risk_count,
+                       0.0 AS at_risk_amount, 100.0 AS renewal_rate
+                  FROM expiry_deadline_term t
+                  JOIN expiry_deadline d ON d.id = t.deadline_id
+                 WHERE t.state = 'done'
+                UNION ALL
+                SELECT 'lost', d.date_expiry, d.id, {columns},
+                       0, 1, 0, 0.0, 0.0
+                  FROM expiry_deadline d
+                 WHERE d.state IN ('active', 'expired', 'closed')
+                   AND d.date_expiry < CURRENT_DATE
+                UNION ALL
+                SELECT 'at_risk', d.date_expiry, d.id, {columns},
+                       0, 0, 1, d.amount, NULL
+                  FROM expiry_deadline d
+                 WHERE d.state IN ('draft', 'active')
+                   AND d.date_expiry >= CURRENT_DATE
+                   AND d.date_expiry <= CURRENT_DATE + COALESCE(
+                       (SELECT NULLIF(value, '')::integer FROM ir_config_parameter
+                         WHERE key = 'expiry_management.portal_renewal_days'
+                           AND value ~ '^[0-9]+$'),
+                       {risk_days})
+              ) AS rows
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")
