@@ -49,7 +49,8 @@ class ExpiryDeadlinePortal(CustomerPortal):
         }
 
     def _get_deadline_searchbar_filters(self):
-        Deadline = request.env["expiry.deadline"]
+        # sudo: today falls back on the company's time zone (its partner).
+        Deadline = request.env["expiry.deadline"].sudo()
         today = Deadline._today()
         window = today + datetime.timedelta(days=Deadline._get_expiry_param("portal_renewal_days"))
         open_states = ("active", "expired")
@@ -97,7 +98,9 @@ class ExpiryDeadlinePortal(CustomerPortal):
         )
         values.update(
             {
-                "deadlines": deadlines,
+                # Searched as the user (record rules apply), shown in sudo to
+                # read the related product, currency and salesperson.
+                "deadlines": deadlines.sudo(),
                 "page_name": "deadline",
                 "pager": pager,
                 "default_url": url,

@@ -52,7 +52,7 @@ class ExpiryDeadline(models.Model):
             can_renew = not deadline._get_portal_renewal_error(partner)
             deadline.portal_can_renew = can_renew
             deadline.portal_renewal_date_expiry = (
-                deadline._compute_renewal_dates()[1] if can_renew else False
+                deadline.sudo()._compute_renewal_dates()[1] if can_renew else False
             )
 
     def _compute_portal_renewal_url(self):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from urllib.parse import urlparse
 
+from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -20,7 +21,7 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         return self.url_open(url, allow_redirects=False)
 
     def _post_renew(self, deadline, **data):
-        data.setdefault("csrf_token", self.csrf_token())
+        data.setdefault("csrf_token", http.Request.csrf_token(self))
         return self.url_open(f"/my/deadlines/{deadline.id}/renew", data=data, allow_redirects=False)
 
     def _cart_deadlines(self, partner):
