@@ -46,6 +46,7 @@ class ExpiryPortalCommon:
                 "name": "Alpha Logistics",
                 "is_company": True,
                 "email": "alpha@example.com",
+                "phone": "+32 2 000 00 01",
                 "street": "1 Alpha Street",
                 "city": "Alphaville",
                 "zip": "1000",
@@ -63,6 +64,7 @@ class ExpiryPortalCommon:
         cls.portal_user_a.partner_id.write(
             {
                 "parent_id": cls.customer_a.id,
+                "phone": "+32 2 000 00 02",
                 "street": "1 Alpha Street",
                 "city": "Alphaville",
                 "zip": "1000",
