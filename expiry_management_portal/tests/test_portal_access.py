@@ -63,6 +63,16 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         with self.assertRaises(AccessError):
             term_a.with_user(self.portal_user_a).write({"date_expiry": "2099-01-01"})
 
+    def test_portal_user_writes_to_the_salesperson_on_own_deadlines_only(self):
+        message = self.deadline_a.with_user(self.portal_user_a).message_post(
+            body="Please call me about the renewal.", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertEqual(message.author_id, self.portal_user_a.partner_id)
+        with self.assertRaises(AccessError):
+            self.deadline_b.with_user(self.portal_user_a).message_post(
+                body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
     # ------------------------------------------------------------------
     # Pages, probing by ID
     # ------------------------------------------------------------------
@@ -74,6 +84,9 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         self.assertIn(self.deadline_a_later.name, response.text)
         self.assertNotIn(self.deadline_b.name, response.text)
         self.assertNotIn(self.draft_a.name, response.text)
+        # One click renews from the list, for deadlines in the renewal window only.
+        self.assertIn(f'action="/my/deadlines/{self.deadline_a.id}/renew"', response.text)
+        self.assertNotIn(f'action="/my/deadlines/{self.deadline_a_later.id}/renew"', response.text)
 
     def test_list_filters_and_sortings_and_unknown_keys(self):
         self.authenticate(self.portal_user_a.login, self.portal_user_a.login)

@@ -1,8 +1,12 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo.tests import HttpCase, tagged
 
 from .common import ExpiryPortalCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -40,6 +44,7 @@ class TestPortalQueryCount(ExpiryPortalCommon, HttpCase):
         few = self._hot_query_count("/my/deadlines")
         self._add_deadlines(35)  # 40: two pages, a full page is shown
         many = self._hot_query_count("/my/deadlines")
+        _logger.info("/my/deadlines: %s queries with 5 deadlines, %s with 40", few, many)
         # The page holds at most _deadlines_per_page deadlines, read in batch.
         self.url_open("/my/deadlines")
         with self.assertQueryCount(few):

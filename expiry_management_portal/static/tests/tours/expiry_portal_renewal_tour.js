@@ -16,8 +16,8 @@ registry.category("web_tour.tours").add("expiry_portal_renewal", {
             run: "click",
         },
         {
-            content: "The deadline to renew is listed with a Renew button",
-            trigger: `tr.o_expiry_portal_deadline_row:contains('${DEADLINE}') a.o_expiry_portal_renew_link`,
+            content: "The deadline to renew is listed with a Renew button: open it",
+            trigger: `tr.o_expiry_portal_deadline_row:contains('${DEADLINE}'):has(button.o_expiry_portal_renew_link) a:first`,
             run: "click",
         },
         {
