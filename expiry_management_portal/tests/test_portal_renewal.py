@@ -213,6 +213,17 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         with self.assertRaises(UserError):
             self.deadline_a.action_send_portal_renewal_link()
 
+    def test_renewal_cancels_the_old_terms_queued_reminders(self):
+        template = self.env.ref("expiry_management_portal.mail_template_deadline_renew_online")
+        queued = self.env["mail.mail"].browse(template.send_mail(self.deadline_a.id))
+        other = self.env["mail.mail"].browse(template.send_mail(self.deadline_b.id))
+        self.assertEqual(queued.state, "outgoing")
+        order = self._new_cart(self.partner_a)
+        self._add_to_cart(order, self.deadline_a)
+        order.action_confirm()
+        self.assertEqual(queued.state, "cancel")
+        self.assertEqual(other.state, "outgoing", "other deadlines' reminders are untouched")
+
     def test_renewal_dates_use_the_company_today(self):
         # The window is evaluated with the company's calendar day.
         first_day, last_day = self.deadline_a._get_portal_renewal_window()
