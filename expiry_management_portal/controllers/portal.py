@@ -56,7 +56,10 @@ class ExpiryDeadlinePortal(CustomerPortal):
         open_states = ("active", "expired")
         return {
             "all": {"label": _("All"), "domain": []},
-            "active": {"label": _("Active"), "domain": [("state", "=", "active"), ("date_expiry", ">=", today)]},
+            "active": {
+                "label": _("Active"),
+                "domain": [("state", "=", "active"), ("date_expiry", ">=", today)],
+            },
             "soon": {
                 "label": _("Expiring Soon"),
                 "domain": [
@@ -137,7 +140,10 @@ class ExpiryDeadlinePortal(CustomerPortal):
         if not deadline_sudo:
             return request.redirect("/my")
         user = request.env.user
-        is_owner = not user._is_public() and user.partner_id.commercial_partner_id == deadline_sudo.commercial_partner_id
+        is_owner = (
+            not user._is_public()
+            and user.partner_id.commercial_partner_id == deadline_sudo.commercial_partner_id
+        )
         renewal_error = deadline_sudo._get_portal_renewal_error(user.partner_id) if is_owner else False
         in_cart = False
         if is_owner:
@@ -185,6 +191,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
             # Shown once on the deadline page (not through the URL, so that
             # nobody can make the portal display a text of their own).
             request.session["expiry_portal_renewal_error"] = error.args[0]
-            return request.redirect(deadline_sudo.get_portal_url() if access_token else deadline_sudo.access_url)
+            back_url = deadline_sudo.get_portal_url() if access_token else deadline_sudo.access_url
+            return request.redirect(back_url)
         request.session["website_sale_cart_quantity"] = order_sudo.cart_quantity
         return request.redirect("/shop/checkout?try_skip_step=true")

@@ -71,7 +71,9 @@ class ExpiryPortalCommon:
                 "country_id": env.ref("base.be").id,
             }
         )
-        cls.customer_b = env["res.partner"].create({"name": "Beta Freight", "is_company": True, "email": "beta@example.com"})
+        cls.customer_b = env["res.partner"].create(
+            {"name": "Beta Freight", "is_company": True, "email": "beta@example.com"}
+        )
         cls.portal_user_b = mail_new_test_user(
             env,
             login="expiry_portal_b",

@@ -93,7 +93,8 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         soon = self.url_open("/my/deadlines?filterby=soon").text
         self.assertIn(self.deadline_a.name, soon)
         self.assertNotIn(self.deadline_a_later.name, soon)
-        for query in ("filterby=active&sortby=amount", "filterby=expired", "sortby=name", "filterby=x&sortby=y"):
+        queries = ("filterby=active&sortby=amount", "filterby=expired", "sortby=name", "filterby=x&sortby=y")
+        for query in queries:
             self.assertEqual(self.url_open(f"/my/deadlines?{query}").status_code, 200, query)
 
     def test_home_counter_counts_own_deadlines(self):

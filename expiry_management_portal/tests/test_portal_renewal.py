@@ -90,8 +90,9 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         with self.assertRaises(UserError):
             self._add_to_cart(order, self.deadline_b)
         # Even when forged into a raw cart update (as /shop/cart/update would).
-        with MockRequest(self.env, website=self.website, sale_order_id=order.id), self.assertRaises(UserError):
-            order._cart_update(product_id=self.product.id, set_qty=1, deadline_id=str(self.deadline_b.id))
+        with MockRequest(self.env, website=self.website, sale_order_id=order.id):
+            with self.assertRaises(UserError):
+                order._cart_update(product_id=self.product.id, set_qty=1, deadline_id=str(self.deadline_b.id))
         self.assertFalse(order.order_line)
 
     # ------------------------------------------------------------------
@@ -174,7 +175,7 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         second.action_confirm()
         self.assertEqual(self.deadline_a.date_expiry, old_expiry + relativedelta(years=1))
         self.assertEqual(len(self.deadline_a.term_ids.filtered(lambda t: t.state == "done")), 1)
-        self.assertIn("was not renewed by this order", second.message_ids[:3].mapped("body").__str__())
+        self.assertIn("was not renewed by this order", " ".join(second.message_ids.mapped("body")))
 
     def test_cancelled_then_reconfirmed_cart_renews_once(self):
         old_expiry = self.deadline_a.date_expiry

@@ -18,7 +18,9 @@ class TestPortalRenewalTour(ExpiryPortalCommon, HttpCase):
         cls.env["payment.provider"].search(
             [("id", "!=", cls.env.ref("payment.payment_provider_demo").id)]
         ).write({"state": "disabled"})
-        cls.tour_deadline = cls._create_deadline(cls.customer_a, 12, price_unit=90.0, description="Tour policy TP-0001")
+        cls.tour_deadline = cls._create_deadline(
+            cls.customer_a, 12, price_unit=90.0, description="Tour policy TP-0001"
+        )
 
     def test_customer_renews_online_and_sees_the_new_expiry_date(self):
         old_expiry = self.tour_deadline.date_expiry
