@@ -153,6 +153,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
             "deadline": deadline_sudo,
             "terms": deadline_sudo.term_ids.filtered(lambda term: term.state == "done"),
             "is_owner": is_owner,
+            "is_public": user._is_public(),
             "can_renew": is_owner and not renewal_error,
             "renewal_error": renewal_error,
             "new_date_expiry": deadline_sudo._compute_renewal_dates()[1]

@@ -63,6 +63,14 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         with self.assertRaises(AccessError):
             term_a.with_user(self.portal_user_a).write({"date_expiry": "2099-01-01"})
 
+    def test_salesperson_previews_the_customer_page_without_renew_button(self):
+        self.authenticate("admin", "admin")
+        response = self.url_open(f"/my/deadlines/{self.deadline_a.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.deadline_a.name, response.text)
+        self.assertNotIn(f"/my/deadlines/{self.deadline_a.id}/renew", response.text)
+        self.assertNotIn("Sign in to renew", response.text)
+
     def test_portal_user_writes_to_the_salesperson_on_own_deadlines_only(self):
         message = self.deadline_a.with_user(self.portal_user_a).message_post(
             body="Please call me about the renewal.", message_type="comment", subtype_xmlid="mail.mt_comment"

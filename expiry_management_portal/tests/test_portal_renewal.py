@@ -225,6 +225,12 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         self.assertEqual(queued.state, "cancel")
         self.assertEqual(other.state, "outgoing", "other deadlines' reminders are untouched")
 
+    def test_deadline_form_offers_send_renewal_link_and_share(self):
+        arch = self.env["expiry.deadline"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("action_send_portal_renewal_link", arch)
+        share = self.env.ref("expiry_management_portal.expiry_deadline_portal_share_action")
+        self.assertEqual(share.binding_model_id.model, "expiry.deadline")
+
     def test_renewal_dates_use_the_company_today(self):
         # The window is evaluated with the company's calendar day.
         first_day, last_day = self.deadline_a._get_portal_renewal_window()
