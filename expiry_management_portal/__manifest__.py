@@ -13,5 +13,17 @@
     "depends": ["expiry_management", "portal", "website_sale"],
     "data": [
         "security/ir.model.access.csv",
+        "security/expiry_management_portal_rules.xml",
+        "data/mail_template_data.xml",
+        "views/expiry_deadline_views.xml",
+        "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/product_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "expiry_management_portal/static/tests/tours/**/*",
+        ],
+    },
 }

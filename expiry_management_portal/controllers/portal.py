@@ -1,0 +1,198 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from werkzeug.urls import url_encode
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+
+class ExpiryDeadlinePortal(CustomerPortal):
+    """Parses portal requests on deadlines; the model decides the rest."""
+
+    _deadlines_per_page = 20
+
+    # ------------------------------------------------------------------
+    # Home counter
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "deadline_count" in counters:
+            Deadline = request.env["expiry.deadline"]
+            values["deadline_count"] = (
+                Deadline.search_count(self._prepare_deadlines_domain()) if Deadline.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # List
+    # ------------------------------------------------------------------
+    def _prepare_deadlines_domain(self):
+        # The record rules restrict to the user's commercial entity; this
+        # keeps the list on it for internal users browsing their portal too.
+        partner = request.env.user.partner_id
+        return [
+            ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+            ("state", "!=", "draft"),
+        ]
+
+    def _get_deadline_searchbar_sortings(self):
+        return {
+            "date": {"label": _("Expiry Date"), "order": "date_expiry asc, id"},
+            "name": {"label": _("Reference"), "order": "name asc, id"},
+            "amount": {"label": _("Amount"), "order": "amount desc, id"},
+        }
+
+    def _get_deadline_searchbar_filters(self):
+        # sudo: today falls back on the company's time zone (its partner).
+        Deadline = request.env["expiry.deadline"].sudo()
+        today = Deadline._today()
+        window = today + datetime.timedelta(days=Deadline._get_expiry_param("portal_renewal_days"))
+        open_states = ("active", "expired")
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "active": {
+                "label": _("Active"),
+                "domain": [("state", "=", "active"), ("date_expiry", ">=", today)],
+            },
+            "soon": {
+                "label": _("Expiring Soon"),
+                "domain": [
+                    ("state", "in", open_states),
+                    ("date_expiry", ">=", today),
+                    ("date_expiry", "<=", window),
+                ],
+            },
+            "expired": {
+                "label": _("Expired"),
+                "domain": [("state", "in", open_states), ("date_expiry", "<", today)],
+            },
+        }
+
+    def _prepare_deadlines_portal_values(self, page=1, sortby=None, filterby=None, **kwargs):
+        Deadline = request.env["expiry.deadline"]
+        values = self._prepare_portal_layout_values()
+        searchbar_sortings = self._get_deadline_searchbar_sortings()
+        searchbar_filters = self._get_deadline_searchbar_filters()
+        # Unknown keys from the query string fall back to the defaults.
+        if sortby not in searchbar_sortings:
+            sortby = "date"
+        if filterby not in searchbar_filters:
+            filterby = "all"
+        domain = self._prepare_deadlines_domain() + searchbar_filters[filterby]["domain"]
+        url = "/my/deadlines"
+        pager = portal_pager(
+            url=url,
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=Deadline.search_count(domain),
+            page=page,
+            step=self._deadlines_per_page,
+        )
+        deadlines = Deadline.search(
+            domain,
+            order=searchbar_sortings[sortby]["order"],
+            limit=self._deadlines_per_page,
+            offset=pager["offset"],
+        )
+        values.update(
+            {
+                # Searched as the user (record rules apply), shown in sudo to
+                # read the related product, currency and salesperson.
+                "deadlines": deadlines.sudo(),
+                "page_name": "deadline",
+                "pager": pager,
+                "default_url": url,
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+                "searchbar_filters": searchbar_filters,
+                "filterby": filterby,
+            }
+        )
+        return values
+
+    @http.route(["/my/deadlines", "/my/deadlines/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_deadlines(self, **kwargs):
+        values = self._prepare_deadlines_portal_values(**kwargs)
+        request.session["my_deadlines_history"] = values["deadlines"].ids[:100]
+        return request.render("expiry_management_portal.portal_my_deadlines", values)
+
+    # ------------------------------------------------------------------
+    # Detail
+    # ------------------------------------------------------------------
+    def _get_deadline_sudo(self, deadline_id, access_token=None):
+        """The deadline, sudo, if the visitor may see it; None otherwise."""
+        try:
+            deadline_sudo = self._document_check_access("expiry.deadline", deadline_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        if deadline_sudo.state == "draft":
+            return None
+        return deadline_sudo
+
+    @http.route(["/my/deadlines/<int:deadline_id>"], type="http", auth="public", website=True)
+    def portal_my_deadline(self, deadline_id, access_token=None, **kwargs):
+        deadline_sudo = self._get_deadline_sudo(deadline_id, access_token)
+        if not deadline_sudo:
+            return request.redirect("/my")
+        user = request.env.user
+        is_owner = (
+            not user._is_public()
+            and user.partner_id.commercial_partner_id == deadline_sudo.commercial_partner_id
+        )
+        renewal_error = deadline_sudo._get_portal_renewal_error(user.partner_id) if is_owner else False
+        in_cart = False
+        if is_owner:
+            cart = request.website.sale_get_order()
+            in_cart = deadline_sudo in cart.order_line.deadline_id
+        values = {
+            "deadline": deadline_sudo,
+            "terms": deadline_sudo.term_ids.filtered(lambda term: term.state == "done"),
+            "is_owner": is_owner,
+            "is_public": user._is_public(),
+            "can_renew": is_owner and not renewal_error,
+            "renewal_error": renewal_error,
+            "new_date_expiry": deadline_sudo._compute_renewal_dates()[1]
+            if is_owner and not renewal_error
+            else False,
+            "in_cart": in_cart,
+            "error_message": request.session.pop("expiry_portal_renewal_error", None),
+            "login_url": "/web/login?" + url_encode({"redirect": deadline_sudo.get_portal_url()}),
+            "page_name": "deadline",
+            "backend_url": f"/odoo/action-{deadline_sudo._get_portal_return_action().id}/{deadline_sudo.id}",
+        }
+        values = self._get_page_view_values(
+            deadline_sudo, access_token, values, "my_deadlines_history", False, **kwargs
+        )
+        return request.render("expiry_management_portal.portal_my_deadline", values)
+
+    # ------------------------------------------------------------------
+    # Renew: into the cart, then to checkout
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/deadlines/<int:deadline_id>/renew"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_deadline_renew(self, deadline_id, access_token=None, **kwargs):
+        # CSRF is checked by the framework on this POST route.
+        deadline_sudo = self._get_deadline_sudo(deadline_id, access_token)
+        if not deadline_sudo:
+            return request.redirect("/my")
+        order_sudo = request.website.sale_get_order(force_create=True)
+        try:
+            order_sudo._cart_add_renewal(deadline_sudo)
+        except (UserError, ValidationError) as error:
+            # Shown once on the deadline page (not through the URL, so that
+            # nobody can make the portal display a text of their own).
+            request.session["expiry_portal_renewal_error"] = error.args[0]
+            back_url = deadline_sudo.get_portal_url() if access_token else deadline_sudo.access_url
+            return request.redirect(back_url)
+        request.session["website_sale_cart_quantity"] = order_sudo.cart_quantity
+        return request.redirect("/shop/checkout?try_skip_step=true")

@@ -1,0 +1,217 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.expiry_management.tools import days_between
+
+# States a customer may renew online from (drafts are internal, closed and
+# cancelled deadlines are over).
+PORTAL_RENEWABLE_STATES = ("active", "expired")
+
+
+class ExpiryDeadline(models.Model):
+    _name = "expiry.deadline"
+    _inherit = ["expiry.deadline", "portal.mixin"]
+
+    # Customers (portal users, or anybody holding the access token) may write
+    # to the salesperson from the portal page: reading the deadline is enough.
+    _mail_post_access = "read"
+
+    portal_can_renew = fields.Boolean(
+        string="Renewable Online",
+        compute="_compute_portal_renewal",
+        help="The current user's customer may renew this deadline online now "
+        "(inside the renewal window or the grace period).",
+    )
+    portal_renewal_date_expiry = fields.Date(
+        string="Expiry After Online Renewal",
+        compute="_compute_portal_renewal",
+        help="The expiry date the deadline gets when renewed today.",
+    )
+    portal_renewal_url = fields.Char(
+        string="Online Renewal Link",
+        compute="_compute_portal_renewal_url",
+        help="Absolute link to the deadline in the customer portal, with its "
+        "access token, where the customer can renew it. Meant for e-mail "
+        "templates: {{ object.portal_renewal_url }}.",
+    )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for deadline in self:
+            deadline.access_url = f"/my/deadlines/{deadline.id}"
+
+    @api.depends("state", "date_expiry", "product_id.expiry_duration", "commercial_partner_id")
+    @api.depends_context("uid")
+    def _compute_portal_renewal(self):
+        partner = self.env.user.partner_id
+        for deadline in self:
+            can_renew = not deadline._get_portal_renewal_error(partner)
+            deadline.portal_can_renew = can_renew
+            deadline.portal_renewal_date_expiry = (
+                deadline.sudo()._compute_renewal_dates()[1] if can_renew else False
+            )
+
+    def _compute_portal_renewal_url(self):
+        for deadline in self:
+            deadline.portal_renewal_url = deadline._get_portal_renewal_url()
+
+    # ------------------------------------------------------------------
+    # May this deadline be renewed online, now, by this customer?
+    # ------------------------------------------------------------------
+    def _get_portal_renewal_window(self):
+        """Return ``(first_day, last_day)``: the expiry dates a deadline may
+        have to be renewed online today in its company (renewal window before
+        expiry, grace period after it)."""
+        self.ensure_one()
+        today = self._company_today(self.company_id)
+        window = self._get_expiry_param("portal_renewal_days")
+        grace = self._get_expiry_param("renewal_grace_days")
+        return today - datetime.timedelta(days=grace), today + datetime.timedelta(days=window)
+
+    def _get_portal_renewal_error(self, partner):
+        """Why ``partner`` may not renew this deadline online now, or False.
+
+        The single place of the decision: the portal pages, the Renew route
+        and the cart hooks all ask here.
+        """
+        self.ensure_one()
+        deadline = self.sudo()
+        if not partner or deadline.commercial_partner_id != partner.commercial_partner_id:
+            return _("This deadline does not belong to you.")
+        if deadline.state == "cancelled":
+            return _("%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name)
+        if deadline.state not in PORTAL_RENEWABLE_STATES:
+            return _(
+                "%(deadline)s cannot be renewed online; please contact us.",
+                deadline=deadline.display_name,
+            )
+        try:
+            deadline._check_renewable()
+        except UserError as error:
+            return _(
+                "%(deadline)s cannot be renewed online (%(reason)s); please contact us.",
+                deadline=deadline.display_name,
+                reason=error.args[0],
+            )
+        first_day, last_day = deadline._get_portal_renewal_window()
+        if deadline.date_expiry > last_day:
+            return _(
+                "%(deadline)s can be renewed online from %(date)s.",
+                deadline=deadline.display_name,
+                date=deadline.date_expiry
+                - datetime.timedelta(days=self._get_expiry_param("portal_renewal_days")),
+            )
+        if deadline.date_expiry < first_day:
+            return _(
+                "%(deadline)s expired %(days)s days ago: it can no longer be renewed online, "
+                "please contact us.",
+                deadline=deadline.display_name,
+                days=days_between(deadline.date_expiry, self._company_today(deadline.company_id)),
+            )
+        return False
+
+    def _check_portal_renewal(self, partner):
+        """Raise a UserError when ``partner`` may not renew these deadlines online now."""
+        for deadline in self:
+            error = deadline._get_portal_renewal_error(partner)
+            if error:
+                raise UserError(error)
+
+    # ------------------------------------------------------------------
+    # After a renewal: the old term's pending reminders are obsolete
+    # ------------------------------------------------------------------
+    def _apply_renewal(self, renewal_date=None, product=None, sale_line=None, origin=None):
+        term = super()._apply_renewal(
+            renewal_date=renewal_date, product=product, sale_line=sale_line, origin=origin
+        )
+        self._cancel_pending_reminders()
+        return term
+
+    def _cancel_pending_reminders(self):
+        """Cancel the automatic e-mails about these deadlines still waiting in
+        the outgoing queue (reminders, "renew online" links): they speak of the
+        expiry date the renewal just replaced. Conversations (comments) stay.
+
+        :return: the cancelled ``mail.mail``
+        """
+        if not self:
+            return self.env["mail.mail"]
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "outgoing"),
+                    ("message_type", "!=", "comment"),
+                ]
+            )
+        )
+        mails.cancel()
+        return mails
+
+    # ------------------------------------------------------------------
+    # "Renew online" link
+    # ------------------------------------------------------------------
+    def _get_portal_renewal_url(self):
+        """Absolute portal link of the deadline, with its access token.
+
+        Reusable by every e-mail template (reminders included):
+        ``{{ object.portal_renewal_url }}`` or ``object._get_portal_renewal_url()``.
+        """
+        self.ensure_one()
+        if not self.id:
+            return False
+        return self.get_base_url() + self.get_portal_url()
+
+    def action_send_portal_renewal_link(self):
+        """Open the composer with the "renew online" e-mail for the customer."""
+        self.ensure_one()
+        if not self.is_renewable:
+            raise UserError(
+                _("%(deadline)s cannot be renewed: there is nothing to send.", deadline=self.display_name)
+            )
+        if not self.partner_id.email:
+            raise UserError(
+                _(
+                    "%(customer)s has no e-mail address: add one to send the renewal link.",
+                    customer=self.partner_id.display_name,
+                )
+            )
+        template = self.env.ref(
+            "expiry_management_portal.mail_template_deadline_renew_online", raise_if_not_found=False
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send Renewal Link"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "force_email": True,
+            },
+        }
+
+    def action_preview_portal(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self.get_portal_url(),
+        }
+
+    def _get_portal_return_action(self):
+        """Back-end action of the "back to edit mode" banner of the portal page."""
+        self.ensure_one()
+        return self.env.ref("expiry_management.action_expiry_deadline")

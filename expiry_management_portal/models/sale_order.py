@@ -1,0 +1,81 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------------
+    # Online renewal: put a deadline into the website cart
+    # ------------------------------------------------------------------
+    def _cart_add_renewal(self, deadline):
+        """Put the renewal of ``deadline`` into this cart (once) and return the line.
+
+        Checks that the customer of the cart may renew the deadline online now.
+        """
+        self.ensure_one()
+        deadline = deadline.sudo().exists()
+        if not deadline:
+            raise UserError(_("This deadline does not exist."))
+        deadline._check_portal_renewal(self.partner_id)
+        product = deadline._get_renewal_product()
+        result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
+        return self.env["sale.order.line"].browse(result.get("line_id"))
+
+    def _expiry_get_deadline(self, deadline_id):
+        """The deadline a cart operation refers to, checked against this cart's
+        customer. ``deadline_id`` may come straight from a form (string)."""
+        self.ensure_one()
+        try:
+            deadline = self.env["expiry.deadline"].sudo().browse(int(deadline_id)).exists()
+        except (TypeError, ValueError):
+            deadline = None
+        if not deadline:
+            raise UserError(_("This deadline does not exist."))
+        deadline._check_portal_renewal(self.partner_id)
+        return deadline
+
+    def _cart_find_product_line(self, product_id=None, line_id=None, deadline_id=False, **kwargs):
+        lines = super()._cart_find_product_line(product_id, line_id, **kwargs)
+        if line_id:
+            return lines
+        # A renewal line only matches the same deadline; a plain purchase of
+        # the same product never lands on (or increases) a renewal line.
+        deadline_id = int(deadline_id) if str(deadline_id or "").isdigit() else False
+        return lines.filtered(lambda line: line.deadline_id.id == deadline_id)
+
+    def _verify_updated_quantity(self, order_line, product_id, new_qty, deadline_id=False, **kwargs):
+        new_qty, warning = super()._verify_updated_quantity(order_line, product_id, new_qty, **kwargs)
+        deadline = order_line.deadline_id
+        if deadline_id:
+            deadline = self._expiry_get_deadline(deadline_id)
+        if deadline:
+            # A renewal renews the deadline's quantity, not more, not less.
+            quantity = deadline.quantity or 1.0
+            if new_qty != quantity and order_line:
+                warning = _("The quantity of a renewal is the one of the renewed deadline.")
+            return quantity, warning
+        return new_qty, warning
+
+    def _prepare_order_line_values(self, product_id, quantity, deadline_id=False, **kwargs):
+        values = super()._prepare_order_line_values(product_id, quantity, **kwargs)
+        if not deadline_id:
+            return values
+        deadline = self._expiry_get_deadline(deadline_id)
+        if values["product_id"] != deadline._get_renewal_product().id:
+            raise UserError(_("This product does not renew %(deadline)s.", deadline=deadline.display_name))
+        values.update(
+            deadline_id=deadline.id,
+            deadline_expiry_ordered=deadline.date_expiry,
+        )
+        return values
+
+    def _check_cart_is_ready_to_be_paid(self):
+        """Refuse to pay for a renewal that is no longer valid (renewed in
+        another order meanwhile, cancelled, out of its window)."""
+        for line in self.order_line.filtered("deadline_expiry_ordered"):
+            line._expiry_check_portal_renewal_still_valid()
+        return super()._check_cart_is_ready_to_be_paid()
+
