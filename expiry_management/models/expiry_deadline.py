@@ -219,13 +219,13 @@ class ExpiryDeadline(models.Model):
     @api.model
     def _today(self):
         """Today for the current user: their time zone, else the company's."""
-        tz = self.env.context.get("tz") or self.env.user.tz or self.env.company.partner_id.tz
+        tz = self.env.context.get("tz") or self.env.user.tz or self.env.company.sudo().partner_id.tz
         return local_today(tz)
 
     @api.model
     def _company_today(self, company):
         """Today in a company's time zone (what scheduled actions use)."""
-        return local_today(company.partner_id.tz or self.env.user.tz)
+        return local_today(company.sudo().partner_id.tz or self.env.user.tz)
 
     # ------------------------------------------------------------------
     # Computes

@@ -49,8 +49,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
         }
 
     def _get_deadline_searchbar_filters(self):
-        # sudo: today falls back on the company's time zone (its partner).
-        Deadline = request.env["expiry.deadline"].sudo()
+        Deadline = request.env["expiry.deadline"]
         today = Deadline._today()
         window = today + datetime.timedelta(days=Deadline._get_expiry_param("portal_renewal_days"))
         open_states = ("active", "expired")
