@@ -127,7 +127,7 @@ class ExpiryReminder(models.Model):
         """Copy the template's text into the e-mail so that it can be edited."""
         self._check_scheduled()
         for reminder in self:
-            template = reminder.stage_id.mail_template_id
+            template = reminder.stage_id.mail_template_id.sudo()
             res_id = reminder.deadline_id.id
             reminder.write(
                 {
@@ -145,6 +145,7 @@ class ExpiryReminder(models.Model):
     def action_send_now(self):
         self._check_scheduled()
         # Lock the rows: the scheduled action may be sending them right now.
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM expiry_reminder WHERE id IN %s AND state = 'scheduled' FOR UPDATE NOWAIT",
@@ -219,6 +220,7 @@ class ExpiryReminder(models.Model):
         stages = self.env["expiry.reminder.stage"].sudo().search(
             [("company_id", "in", (False, company.id))]
         )
+        self.env["expiry.reminder"].flush_model()
         new_ids = []
         for stage in stages:
             offset = datetime.timedelta(days=stage.offset_days)
@@ -227,7 +229,8 @@ class ExpiryReminder(models.Model):
                 ("date_expiry", "<=", last - offset),
             ]
             query = deadline_model._search(domain)
-            self.env.cr.execute(
+            # execute_query flushes what the deadline domain reads
+            rows = self.env.execute_query(
                 SQL(
                     """
                     INSERT INTO expiry_reminder
@@ -247,7 +250,10 @@ class ExpiryReminder(models.Model):
                     ids=query.subselect(),
                 )
             )
-            new_ids.extend(row[0] for row in self.env.cr.fetchall())
+            new_ids.extend(row[0] for row in rows)
+        if new_ids:
+            # rows inserted in SQL: the ORM cache of the one2many is stale
+            self.env["expiry.deadline"].invalidate_model(["reminder_ids"])
         reminders = self.browse(new_ids)
         reminders._schedule_review_activities()
         return reminders
@@ -274,9 +280,22 @@ class ExpiryReminder(models.Model):
             }
             for reminder in todo
         ]
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-        for reminder, activity in zip(todo, activities):
-            reminder.activity_id = activity
+        # mail.activity.create() subscribes the users per batch and fails on a
+        # document listed twice: one round per reminder of the same deadline.
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        rounds = []
+        for reminder, vals in zip(todo, vals_list):
+            for batch in rounds:
+                if reminder.deadline_id.id not in batch:
+                    batch[reminder.deadline_id.id] = (reminder, vals)
+                    break
+            else:
+                rounds.append({reminder.deadline_id.id: (reminder, vals)})
+        for batch in rounds:
+            pairs = list(batch.values())
+            activities = Activity.create([vals for _reminder, vals in pairs])
+            for (reminder, _vals), activity in zip(pairs, activities):
+                reminder.activity_id = activity
 
     # ------------------------------------------------------------------
     # Sending
@@ -289,6 +308,7 @@ class ExpiryReminder(models.Model):
         it already sent and committed fails the lock with a serialization
         error (repeatable read), which rolls this run back: never twice.
         """
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
