@@ -4,9 +4,11 @@ import datetime
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..tools import reminder_due_date, reminder_is_stale, reminder_window
 
@@ -115,7 +117,7 @@ class ExpiryReminder(models.Model):
     def write(self, vals):
         if {"date_due", "subject", "body_html"} & set(vals):
             self._check_scheduled()
-        if "subject" in vals or "body_html" in vals:
+        if ("subject" in vals or "body_html" in vals) and "is_customized" not in vals:
             vals = dict(vals, is_customized=True)
         result = super().write(vals)
         if "date_due" in vals:
@@ -146,12 +148,18 @@ class ExpiryReminder(models.Model):
         self._check_scheduled()
         # Lock the rows: the scheduled action may be sending them right now.
         self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM expiry_reminder WHERE id IN %s AND state = 'scheduled' FOR UPDATE NOWAIT",
-                tuple(self.ids),
-            )
-        )
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM expiry_reminder WHERE id IN %s AND state = 'scheduled' FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                _("The e-mail is being sent by the scheduled action right now; try again in a minute.")
+            ) from error
         self.sudo()._send()
         failed = self.filtered(lambda r: r.state == "failed")
         if failed:
@@ -272,8 +280,8 @@ class ExpiryReminder(models.Model):
                 "activity_type_id": activity_type.id,
                 "user_id": reminder.deadline_id.user_id.id,
                 "date_deadline": reminder.date_due,
-                "summary": _("Timed e-mail: %s", reminder.stage_id.name),
-                "note": _(
+                "summary": self.env._("Timed e-mail: %s", reminder.stage_id.name),
+                "note": self.env._(
                     "This e-mail goes out automatically on its date. Open the Timed E-mails "
                     "of the deadline to edit it, send it now or cancel it."
                 ),
@@ -439,7 +447,7 @@ class ExpiryReminder(models.Model):
                     "activity_type_id": callback_type.id,
                     "user_id": deadline.user_id.id,
                     "date_deadline": self.env["expiry.deadline"]._company_today(deadline.company_id),
-                    "summary": _("Call %s about the renewal", deadline.partner_id.display_name),
+                    "summary": self.env._("Call %s about the renewal", deadline.partner_id.display_name),
                 }
                 for deadline in deadlines
             ]
