@@ -56,6 +56,8 @@ class TestCronConcurrency(TransactionCase):
             }
         )
         env.flush_all()
+        setup_cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
+        self.last_trigger_id = setup_cr.fetchone()[0]
         setup_cr.commit()
         self.company_id, self.reminder_id = company.id, reminder.id
         self.addCleanup(self._delete, partner.id, deadline.id, reminder.id)
@@ -68,6 +70,11 @@ class TestCronConcurrency(TransactionCase):
         cr.execute("DELETE FROM expiry_reminder WHERE id = %s", [reminder_id])
         cr.execute("DELETE FROM expiry_deadline WHERE id = %s", [deadline_id])
         cr.execute("DELETE FROM res_partner WHERE id = %s", [partner_id])
+        # the mail queue was triggered by the committed send
+        cr.execute(
+            "DELETE FROM ir_cron_trigger WHERE id > %s AND cron_id = %s",
+            [self.last_trigger_id, self.env.ref("mail.ir_cron_mail_scheduler_action").id],
+        )
         cr.commit()
 
     def _claim_and_send(self, env):
