@@ -204,7 +204,9 @@ class ExpiryReminder(models.Model):
         (new expiry date, so a new ladder), closed or cancelled."""
         reminders = self.sudo().search([("deadline_id", "in", deadlines.ids), ("state", "=", "scheduled")])
         renewed = reminders.filtered(lambda r: r.date_expiry != r.deadline_id.date_expiry)
-        renewed._set_cancelled(_("The deadline was renewed: a new reminder ladder starts."))
+        renewed._set_cancelled(
+            _("The expiry date changed (renewal or correction): a new reminder ladder starts.")
+        )
         ended = (reminders - renewed).filtered(lambda r: r.deadline_id.state in ("closed", "cancelled"))
         ended._set_cancelled(_("The deadline is closed or cancelled."))
 

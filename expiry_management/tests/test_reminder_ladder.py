@@ -77,7 +77,7 @@ class TestReminderLadder(ReminderCase):
             deadline._apply_renewal(renewal_date=D(2026, 5, 28))
         self.assertEqual(deadline.date_expiry, D(2027, 6, 30))
         self.assertEqual(scheduled_30.state, "cancelled")
-        self.assertIn("renewed", scheduled_30.error)
+        self.assertIn("expiry date changed", scheduled_30.error)
         self.assertFalse(scheduled_30.activity_id)
         self._run_days(D(2026, 5, 29), D(2026, 7, 15))
         self.assertEqual(len(self._mails(deadline)), 1, "only the 60-day e-mail of the old term")
