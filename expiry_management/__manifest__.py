@@ -35,11 +35,17 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/expiry_reminder_views.xml",
         "views/expiry_reminder_stage_views.xml",
         "views/res_config_settings_views.xml",
         "views/expiry_management_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "expiry_management/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/expiry_master_data_demo.xml",
         "demo/expiry_deadline_demo.xml",

@@ -273,15 +273,26 @@ drop_db() {
     rm -rf "$EXPIRY_STATE/data/filestore/$1"
 }
 
-# Install our addons into a database, failing on any ERROR/CRITICAL log line.
-install_addons() {
-    local conf="$1" db="$2" logfile="$3"
-    shift 3
-    log "installing $EXPIRY_INSTALL into database $db (log: $logfile)"
+# Run odoo-bin once (install or update), failing on any ERROR/CRITICAL log line.
+_odoo_once() {
+    local what="$1" conf="$2" db="$3" logfile="$4"
+    shift 4
     local rc=0
-    odoo_bin -c "$conf" -d "$db" -i "$EXPIRY_INSTALL" --stop-after-init --no-http "$@" >"$logfile" 2>&1 || rc=$?
+    odoo_bin -c "$conf" -d "$db" "$@" --stop-after-init --no-http >"$logfile" 2>&1 || rc=$?
     if [ "$rc" != 0 ] || grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$logfile" >/dev/null; then
         grep -E -A20 " (ERROR|CRITICAL) " "$logfile" | head -80 >&2 || tail -40 "$logfile" >&2
-        die "installing the addons into $db failed (exit $rc); full log: $logfile"
+        die "$what in $db failed (exit $rc); full log: $logfile"
     fi
+}
+
+# Install our addons (and the demo payment provider) into a new database.
+install_addons() {
+    log "installing $EXPIRY_INSTALL into database $2 (log: $3)"
+    _odoo_once "installing the addons" "$1" "$2" "$3" -i "$EXPIRY_INSTALL"
+}
+
+# Update our addons in an existing database.
+update_addons() {
+    log "updating $EXPIRY_ADDONS in database $2 (log: $3)"
+    _odoo_once "updating the addons" "$1" "$2" "$3" -u "$EXPIRY_ADDONS"
 }

@@ -9,5 +9,6 @@ from . import sale_order_line
 from . import mail_activity_type
 from . import mail_activity
 from . import res_config_settings
+from . import account_move
 from . import expiry_reminder_stage
 from . import expiry_reminder

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import add_duration, days_between, local_today, renewal_base_date
+from .account_move import UNPAID_RENEWAL_INVOICE_DOMAIN
 
 # Settings of the module (ir.config_parameter keys) and their defaults. Read
 # them through ExpiryDeadline._get_expiry_param, never with a literal elsewhere.
@@ -180,6 +181,23 @@ class ExpiryDeadline(models.Model):
         readonly=True,
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    renewal_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Unpaid Renewal Invoices",
+        compute="_compute_renewal_payment",
+        groups="account.group_account_invoice",
+        help="Posted customer invoices of this deadline's renewal orders that are not fully paid.",
+    )
+    renewal_amount_due = fields.Monetary(
+        string="Renewal Amount Due",
+        compute="_compute_renewal_payment",
+        currency_field="currency_id",
+    )
+    renewal_unpaid = fields.Boolean(
+        string="Renewal Unpaid",
+        compute="_compute_renewal_payment",
+        search="_search_renewal_unpaid",
+    )
     is_renewable = fields.Boolean(
         compute="_compute_is_renewable",
         help="The deadline has a product with a renewal duration and is not cancelled.",
@@ -305,6 +323,40 @@ class ExpiryDeadline(models.Model):
         )
         for deadline in self:
             deadline.sale_order_count = data.get(deadline, 0)
+
+    @api.depends(
+        "sale_line_ids.invoice_lines.move_id.payment_state",
+        "sale_line_ids.invoice_lines.move_id.amount_residual",
+    )
+    @api.depends_context("company")
+    def _compute_renewal_payment(self):
+        invoices = self.sudo().sale_line_ids.invoice_lines.move_id.filtered_domain(
+            UNPAID_RENEWAL_INVOICE_DOMAIN
+        )
+        today = fields.Date.context_today(self)
+        for deadline in self:
+            unpaid = invoices.filtered(lambda m, d=deadline: d in m.invoice_line_ids.sale_line_ids.deadline_id)
+            deadline.renewal_invoice_ids = unpaid
+            deadline.renewal_unpaid = bool(unpaid)
+            deadline.renewal_amount_due = sum(
+                move.currency_id._convert(move.amount_residual, deadline.currency_id, deadline.company_id, today)
+                for move in unpaid
+            )
+
+    def _search_renewal_unpaid(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on 'Renewal Unpaid'."))
+        unpaid = [
+            ("sale_line_ids", "any", [("invoice_lines", "any", [("move_id", "any", UNPAID_RENEWAL_INVOICE_DOMAIN)])])
+        ]
+        positive = (operator == "=") == bool(value)
+        return unpaid if positive else ["!"] + unpaid
+
+    def action_view_unpaid_renewal_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_unpaid_renewals")
+        action["domain"] = [("id", "in", self.renewal_invoice_ids.ids)]
+        return action
 
     @api.depends("state", "product_id.expiry_duration")
     def _compute_is_renewable(self):

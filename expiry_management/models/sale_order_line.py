@@ -43,6 +43,9 @@ class SaleOrderLine(models.Model):
         lines = self.sudo().filtered("deadline_id")
         if not lines:
             return
+        # The constraint runs on the line's own writes; check again here in
+        # case the order's customer changed since the line was added.
+        lines._check_deadline_partner()
         applied = self.env["expiry.deadline.term"].sudo().search(
             [("sale_order_line_id", "in", lines.ids), ("state", "=", "done")]
         ).sale_order_line_id
