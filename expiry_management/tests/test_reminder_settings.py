@@ -53,3 +53,27 @@ class TestReminderSettings(ReminderCase):
         reminder.action_reset_template()
         self.assertFalse(reminder.is_customized)
         self.assertFalse(reminder.body_html)
+
+    def test_screens_open_for_a_salesperson(self):
+        as_sally = self.env(user=self.salesperson)
+        for model in ("expiry.reminder", "expiry.reminder.stage"):
+            views = as_sally[model].get_views([(False, "list"), (False, "form"), (False, "search")])
+            self.assertEqual(set(views["views"]), {"list", "form", "search"})
+        deadline_form = as_sally["expiry.deadline"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="reminder_ids"', deadline_form)
+        deadline = self._deadline(EXPIRY)
+        with freeze_time("2026-04-26 03:00:00"):
+            self._run()
+        self.assertEqual(deadline.with_user(self.salesperson).reminder_ids.stage_id, self.stage_60)
+        # a salesperson of the Sales app only (no Deadlines right) does not get the tab
+        seller = self.env["res.users"].create(
+            {
+                "name": "Sam Seller",
+                "login": "sam_seller_reminder",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        arch = self.env(user=seller)["expiry.deadline"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="reminder_ids"', arch)
