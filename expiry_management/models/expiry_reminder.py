@@ -1,6 +1,5 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import datetime
 import logging
 from collections import defaultdict
 
@@ -10,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
-from ..tools import reminder_due_date, reminder_is_stale, reminder_window
+from ..tools import expiry_range_for_due, reminder_window
 
 _logger = logging.getLogger(__name__)
 
@@ -233,10 +232,10 @@ class ExpiryReminder(models.Model):
         self.env["expiry.reminder"].flush_model()
         new_ids = []
         for stage in stages:
-            offset = datetime.timedelta(days=stage.offset_days)
+            expiry_from, expiry_to = expiry_range_for_due(first, last, stage.offset_days)
             domain = stage._deadline_domain(company) + [
-                ("date_expiry", ">=", first - offset),
-                ("date_expiry", "<=", last - offset),
+                ("date_expiry", ">=", expiry_from),
+                ("date_expiry", "<=", expiry_to),
             ]
             query = deadline_model._search(domain)
             # execute_query flushes what the deadline domain reads
@@ -246,6 +245,7 @@ class ExpiryReminder(models.Model):
                     INSERT INTO expiry_reminder
                         (deadline_id, stage_id, company_id, date_expiry, date_due, state,
                          is_customized, create_uid, write_uid, create_date, write_date)
+                    -- date_due: reminder_due_date(date_expiry, offset_days), in SQL
                     SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_expiry + %(offset)s,
                            'scheduled', FALSE, %(uid)s, %(uid)s,
                            NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
@@ -497,13 +497,3 @@ class ExpiryReminder(models.Model):
                 [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<=", today)]
             )
         return len(reminders), left
-
-    # reminder_is_stale and reminder_due_date are the rules the above follow
-    # row by row in SQL; exposed for views and tests.
-    @api.model
-    def _is_stale(self, date_due, today):
-        return reminder_is_stale(date_due, today, self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days"))
-
-    @api.model
-    def _due_date(self, date_expiry, stage):
-        return reminder_due_date(date_expiry, stage.offset_days)

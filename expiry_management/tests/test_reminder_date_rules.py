@@ -5,6 +5,7 @@ import unittest
 
 from odoo.addons.expiry_management.tools import (
     close_due_date,
+    expiry_range_for_due,
     local_today,
     reminder_due_date,
     reminder_is_stale,
@@ -42,3 +43,11 @@ class TestReminderDateRules(unittest.TestCase):
         self.assertEqual(local_today("UTC", now), D(2026, 3, 10))
         self.assertEqual(local_today("Pacific/Auckland", now), D(2026, 3, 11))
         self.assertEqual(local_today("America/Los_Angeles", datetime.datetime(2026, 3, 11, 6, 59)), D(2026, 3, 10))
+
+    def test_expiry_range_is_the_inverse_of_the_due_date(self):
+        first, last = D(2026, 3, 7), D(2026, 3, 17)
+        expiry_from, expiry_to = expiry_range_for_due(first, last, -60)
+        self.assertEqual((expiry_from, expiry_to), (D(2026, 5, 6), D(2026, 5, 16)))
+        self.assertEqual(reminder_due_date(expiry_from, -60), first)
+        self.assertEqual(reminder_due_date(expiry_to, -60), last)
+        self.assertEqual(expiry_range_for_due(first, last, 7), (D(2026, 2, 28), D(2026, 3, 10)))

@@ -1,6 +1,7 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -114,16 +115,11 @@ class TestReminderLadder(ReminderCase):
                 raise ValueError("template error")
             return original(records, template, email_values)
 
-        with freeze_time("2026-05-01 03:00:00"), self.patch_object(type(self.Reminder), "_queue_mails", queue_mails):
+        with freeze_time("2026-05-01 03:00:00"), patch.object(type(self.Reminder), "_queue_mails", queue_mails):
             self._run()
         self.assertEqual(bad.reminder_ids.state, "failed")
         self.assertIn("template error", bad.reminder_ids.error)
         self.assertEqual(self._sent(good), self.stage_60)
-
-    def patch_object(self, owner, name, value):
-        from unittest.mock import patch
-
-        return patch.object(owner, name, value)
 
     def test_archived_stage_sends_nothing(self):
         self.stage_30.active = False

@@ -3,6 +3,7 @@ from .date_rules import (
     add_duration,
     close_due_date,
     days_between,
+    expiry_range_for_due,
     local_today,
     renewal_base_date,
     reminder_due_date,

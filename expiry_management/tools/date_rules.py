@@ -98,6 +98,13 @@ def reminder_window(today, upcoming_days, catchup_days):
     return first, last
 
 
+def expiry_range_for_due(first_due, last_due, offset_days):
+    """Expiry dates whose stage of ``offset_days`` falls due between
+    ``first_due`` and ``last_due`` (the inverse of ``reminder_due_date``)."""
+    delta = datetime.timedelta(days=offset_days or 0)
+    return first_due - delta, last_due - delta
+
+
 def reminder_is_stale(date_due, today, catchup_days):
     """A reminder due more than ``catchup_days`` ago is not sent any more."""
     return date_due < today - datetime.timedelta(days=max(catchup_days or 0, 0))
