@@ -114,6 +114,10 @@ class ExpiryReminder(models.Model):
             raise UserError(_("Only scheduled e-mails can be changed, sent or cancelled."))
 
     def write(self, vals):
+        protected = set(vals) - {"date_due", "subject", "body_html", "is_customized"}
+        if protected and not self.env.su:
+            # the log of what was sent is written by the module only
+            raise UserError(_("Use the buttons to send, cancel or retry a timed e-mail."))
         if {"date_due", "subject", "body_html"} & set(vals):
             self._check_scheduled()
         if ("subject" in vals or "body_html" in vals) and "is_customized" not in vals:
@@ -180,7 +184,7 @@ class ExpiryReminder(models.Model):
         if self.filtered(lambda r: r.state != "failed"):
             raise UserError(_("Only failed e-mails can be retried."))
         today = self.env["expiry.deadline"]._today()
-        self.write({"state": "scheduled", "error": False})
+        self.sudo().write({"state": "scheduled", "error": False})
         for reminder in self:
             reminder.date_due = max(reminder.date_due, today)
         return True

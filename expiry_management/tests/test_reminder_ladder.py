@@ -101,7 +101,7 @@ class TestReminderLadder(ReminderCase):
         # fix the address, retry: it goes out on the next pass
         nomail.email = "hello@nomail.example"
         with freeze_time("2026-05-02 03:00:00"):
-            failed.action_retry()
+            failed.with_user(self.salesperson).action_retry()
             self._run()
         self.assertEqual(failed.state, "sent")
 
@@ -177,6 +177,8 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(reminder.mail_id.subject, "Let us talk about your renewal")
         with self.assertRaises(UserError):
             as_sally.write({"date_due": D(2026, 5, 3)})
+        with self.assertRaises(UserError):
+            as_sally.write({"state": "scheduled"})
 
     def test_send_now_and_cancel_by_the_salesperson(self):
         first = self._deadline(EXPIRY)
