@@ -11,3 +11,5 @@ from . import mail_activity
 from . import res_config_settings
 from . import account_move
 from . import expiry_dashboard
+from . import expiry_reminder_stage
+from . import expiry_reminder

@@ -14,6 +14,14 @@ EXPIRY_PARAMS = {
     "upcoming_days": 7,
     "portal_renewal_days": 30,
     "renewal_grace_days": 30,
+    # reminders due more than this many days ago (scheduler down) are not sent
+    "reminder_catchup_days": 3,
+    # expired deadlines are closed this many days after expiry (0: never)
+    "close_after_days": 90,
+    # mailing.list id customers join when their deadline expires (0: none)
+    "winback_mailing_list_id": 0,
+    # reminders sent per scheduled-action run before committing
+    "reminder_batch_size": 500,
 }
 
 STATES = [
@@ -193,6 +201,13 @@ class ExpiryDeadline(models.Model):
     is_renewable = fields.Boolean(
         compute="_compute_is_renewable",
         help="The deadline has a product with a renewal duration and is not cancelled.",
+    )
+
+    reminder_ids = fields.One2many(
+        "expiry.reminder",
+        "deadline_id",
+        string="Timed E-mails",
+        readonly=True,
     )
 
     _sql_constraints = [
@@ -603,6 +618,94 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     # Daily refresh
     # ------------------------------------------------------------------
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_expiry" in vals or vals.get("state") in ("closed", "cancelled"):
+            # A renewal starts a new reminder ladder; an ended deadline gets none.
+            self.env["expiry.reminder"]._cancel_obsolete(self)
+        return result
+
+    @api.model
+    def _cron_update_states(self, company, today, limit):
+        """Move ``company``'s deadlines along, ``today`` being the company's
+        day: draft -> active from the start date, active -> expired once the
+        expiry date has passed, expired -> closed ``close_after_days`` later
+        (0: never). ORM writes, so automation rules on the state fire.
+
+        :return: ``(processed, still to process)``, at most ``limit`` processed
+        """
+        deadlines = self.sudo()
+        base = [("company_id", "=", company.id)]
+        steps = [
+            ([("state", "=", "draft"), ("date_start", "!=", False), ("date_start", "<=", today)], "active"),
+            ([("state", "=", "active"), ("date_expiry", "<", today)], "expired"),
+        ]
+        close_after = self._get_expiry_param("close_after_days")
+        if close_after > 0:
+            steps.append(
+                (
+                    [("state", "=", "expired"), ("date_expiry", "<", today - datetime.timedelta(days=close_after))],
+                    "closed",
+                )
+            )
+        done = remaining = 0
+        for domain, state in steps:
+            if done < limit:
+                todo = deadlines.search(base + domain, limit=limit - done)
+                if todo:
+                    todo.write({"state": state})
+                    if state == "expired":
+                        todo._expiry_join_winback_list()
+                    done += len(todo)
+            if done >= limit:
+                remaining += deadlines.search_count(base + domain)
+        return done, remaining
+
+    def _expiry_join_winback_list(self):
+        """Subscribe the customers of these expired deadlines to the win-back
+        mailing list of the settings, unless they opted out or are
+        blacklisted. One contact per e-mail address."""
+        list_id = self._get_expiry_param("winback_mailing_list_id")
+        mailing_list = self.env["mailing.list"].sudo().browse(list_id).exists() if list_id else False
+        if not mailing_list:
+            return
+        partners = {}
+        for partner in self.partner_id:
+            if partner.email_normalized:
+                partners.setdefault(partner.email_normalized, partner)
+        if not partners:
+            return
+        blacklisted = set(
+            self.env["mail.blacklist"].sudo().search([("email", "in", list(partners))]).mapped("email")
+        )
+        contacts = self.env["mailing.contact"].sudo().search([("email_normalized", "in", list(partners))])
+        by_email = {}
+        for contact in contacts:
+            by_email.setdefault(contact.email_normalized, contact)
+        subscriptions = self.env["mailing.subscription"].sudo().search(
+            [("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)]
+        )
+        subscribed = set(subscriptions.contact_id.ids)
+        new_subscriptions, new_contacts = [], []
+        for email, partner in partners.items():
+            if email in blacklisted:
+                continue
+            contact = by_email.get(email)
+            if contact:
+                if contact.id not in subscribed:
+                    new_subscriptions.append({"contact_id": contact.id, "list_id": mailing_list.id})
+            else:
+                new_contacts.append(
+                    {
+                        "name": partner.name,
+                        "email": partner.email,
+                        "company_name": partner.commercial_company_name or False,
+                        "subscription_ids": [fields.Command.create({"list_id": mailing_list.id})],
+                    }
+                )
+        self.env["mailing.subscription"].sudo().create(new_subscriptions)
+        self.env["mailing.contact"].sudo().create(new_contacts)
+
     @api.model
     def _refresh_urgency(self):
         """Recompute the stored urgency of open deadlines whose bucket changed

@@ -8,6 +8,8 @@ EXPIRY_SETTING_FIELDS = {
     "expiry_upcoming_days": "upcoming_days",
     "expiry_portal_renewal_days": "portal_renewal_days",
     "expiry_renewal_grace_days": "renewal_grace_days",
+    "expiry_reminder_catchup_days": "reminder_catchup_days",
+    "expiry_close_after_days": "close_after_days",
 }
 
 
@@ -32,12 +34,32 @@ class ResConfigSettings(models.TransientModel):
         "also still renew online during this period.",
     )
 
+    expiry_reminder_catchup_days = fields.Integer(
+        string="Catch-up Tolerance (days)",
+        help="When the scheduler did not run for some days, timed e-mails due up to "
+        "this many days ago are still sent; older ones are cancelled as stale.",
+    )
+    expiry_close_after_days = fields.Integer(
+        string="Close Expired Deadlines After (days)",
+        help="Expired deadlines are closed this many days after their expiry date. "
+        "0 keeps them expired.",
+    )
+    expiry_winback_mailing_list_id = fields.Many2one(
+        "mailing.list",
+        string="Win-back Mailing List",
+        help="Customers whose deadline expires without renewal join this mailing list.",
+    )
+
     @api.model
     def get_values(self):
         values = super().get_values()
         deadline = self.env["expiry.deadline"]
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             values[field_name] = deadline._get_expiry_param(key)
+        list_id = deadline._get_expiry_param("winback_mailing_list_id")
+        values["expiry_winback_mailing_list_id"] = (
+            self.env["mailing.list"].sudo().browse(list_id).exists().id if list_id else False
+        )
         return values
 
     def set_values(self):
@@ -45,6 +67,9 @@ class ResConfigSettings(models.TransientModel):
         params = self.env["ir.config_parameter"].sudo()
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             params.set_param(f"expiry_management.{key}", str(self[field_name]))
+        params.set_param(
+            "expiry_management.winback_mailing_list_id", str(self.expiry_winback_mailing_list_id.id or 0)
+        )
 
     @api.constrains(*EXPIRY_SETTING_FIELDS)
     def _check_expiry_windows(self):

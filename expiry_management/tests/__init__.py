@@ -10,3 +10,8 @@ from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_report_deadlines
 from . import test_report_renewal_performance
+from . import test_reminder_date_rules
+from . import test_reminder_ladder
+from . import test_cron_daily_pass
+from . import test_cron_concurrency
+from . import test_reminder_settings

@@ -1,7 +1,12 @@
 from .date_rules import (
     DURATION_UNITS,
     add_duration,
+    close_due_date,
     days_between,
+    expiry_range_for_due,
     local_today,
     renewal_base_date,
+    reminder_due_date,
+    reminder_is_stale,
+    reminder_window,
 )

@@ -1,0 +1,243 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+import logging
+from unittest.mock import patch
+
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.expiry_management.models.expiry_reminder import ExpiryReminder
+
+from .common_reminder import ReminderCase
+
+_logger = logging.getLogger(__name__)
+D = datetime.date
+EXPIRY = D(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestCronDailyPass(ReminderCase):
+    @classmethod
+    def _company(cls, name, tz="UTC"):
+        company = cls.env["res.company"].create({"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"})
+        company.partner_id.tz = tz
+        return company
+
+    def test_cron_record_runs_the_daily_pass(self):
+        cron = self.env.ref("expiry_management.ir_cron_expiry_daily_pass")
+        self.assertEqual(cron.code.strip(), "model._cron_daily_pass()")
+        deadline = self._deadline(EXPIRY)
+        with freeze_time("2026-05-01 03:00:00"):
+            cron.method_direct_trigger()
+        self.assertEqual(self._sent(deadline), self.stage_60)
+
+    def test_states_change_at_midnight_in_the_company_time_zone(self):
+        auckland = self._company("Kiwi Co", "Pacific/Auckland")
+        kiwi_expiring = self._deadline(D(2026, 3, 10), company=auckland)
+        kiwi_starting = self._deadline(D(2027, 3, 10), company=auckland, state="draft", date_start=D(2026, 3, 11))
+        utc_expiring = self._deadline(D(2026, 3, 10))
+        utc_starting = self._deadline(D(2027, 3, 10), state="draft", date_start=D(2026, 3, 11))
+        # 11:30 UTC on 10 March is already 00:30 on 11 March in Auckland
+        with freeze_time("2026-03-10 11:30:00"):
+            self.Reminder._cron_daily_pass()
+        self.assertEqual(kiwi_expiring.state, "expired")
+        self.assertEqual(kiwi_starting.state, "active")
+        self.assertEqual(utc_expiring.state, "active", "still 10 March in UTC: expires at the end of the day")
+        self.assertEqual(utc_starting.state, "draft")
+        with freeze_time("2026-03-11 00:00:01"):
+            self.Reminder._cron_daily_pass()
+        self.assertEqual((utc_expiring.state, utc_starting.state), ("expired", "active"))
+
+    def test_expired_deadlines_are_closed_after_the_configured_days(self):
+        deadline = self._deadline(D(2026, 1, 31))
+        with freeze_time("2026-02-10 03:00:00"):
+            self._run()
+        self.assertEqual(deadline.state, "expired")
+        with freeze_time("2026-05-01 03:00:00"):
+            self._run()
+        self.assertEqual(deadline.state, "expired", "90 days after expiry is 1 May: not yet")
+        with freeze_time("2026-05-02 03:00:00"):
+            self._run()
+        self.assertEqual(deadline.state, "closed")
+        kept = self._deadline(D(2025, 1, 31))
+        self.env["ir.config_parameter"].sudo().set_param("expiry_management.close_after_days", "0")
+        with freeze_time("2026-05-03 03:00:00"):
+            self._run()
+        self.assertEqual(kept.state, "expired", "0 disables closing")
+
+    def test_expiry_without_renewal_sends_the_notice_and_joins_the_winback_list(self):
+        mailing_list = self.env["mailing.list"].create({"name": "Win-back"})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "expiry_management.winback_mailing_list_id", str(mailing_list.id)
+        )
+        opted_out = self.env["res.partner"].create({"name": "Opted Out", "email": "out@customer.example"})
+        contact_out = self.env["mailing.contact"].create({"name": "Opted Out", "email": "out@customer.example"})
+        self.env["mailing.subscription"].create(
+            {"contact_id": contact_out.id, "list_id": mailing_list.id, "opt_out": True}
+        )
+        blacklisted = self.env["res.partner"].create({"name": "Black", "email": "black@customer.example"})
+        self.env["mail.blacklist"].create({"email": "black@customer.example"})
+        existing = self.env["mailing.contact"].create({"name": "Carla", "email": "Carla@Customer.example"})
+        deadlines = (
+            self._deadline(EXPIRY)
+            | self._deadline(EXPIRY, partner=opted_out)
+            | self._deadline(EXPIRY, partner=blacklisted)
+        )
+        renewed = self._deadline(EXPIRY)
+        with freeze_time("2026-06-25 03:00:00"):
+            renewed._apply_renewal(renewal_date=D(2026, 6, 25))
+        with freeze_time("2026-07-01 03:00:00"):
+            self._run()
+        self.assertEqual(set(deadlines.mapped("state")), {"expired"})
+        self.assertEqual(renewed.state, "active")
+        notices = (deadlines | renewed).reminder_ids.filtered(lambda r: r.stage_id == self.stage_notice)
+        self.assertEqual(notices.deadline_id, deadlines, "no notice for the renewed one")
+        self.assertEqual(set(notices.mapped("state")), {"sent"})
+        self.assertIn("has expired", notices[0].mail_id.subject)
+        contacts = self.env["mailing.subscription"].search(
+            [("list_id", "=", mailing_list.id), ("opt_out", "=", False)]
+        ).contact_id
+        self.assertEqual(contacts, existing, "existing contact reused; opted-out and blacklisted left alone")
+        self.assertEqual(
+            self.env["mailing.contact"].search_count([("email_normalized", "=", "carla@customer.example")]), 1
+        )
+        subscription = self.env["mailing.subscription"].search([("contact_id", "=", contact_out.id)])
+        self.assertTrue(subscription.opt_out)
+
+    def test_expiry_triggers_automation_rules_on_the_state(self):
+        rule = self.env.ref("expiry_management.base_automation_deadline_expired")
+        self.assertFalse(rule.active, "shipped as an inactive example")
+        rule.active = True
+        deadline = self._deadline(EXPIRY)
+        with freeze_time("2026-07-01 03:00:00"):
+            self._run()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "expiry.deadline"), ("res_id", "=", deadline.id)]
+        )
+        self.assertIn("Expired without renewal: win-back call", activities.mapped("summary"))
+
+    def test_missed_days_are_caught_up_without_stale_mails(self):
+        deadline = self._deadline(EXPIRY)
+        with freeze_time("2026-04-28 03:00:00"):
+            self._run()
+        reminder_60 = deadline.reminder_ids
+        self.assertEqual((reminder_60.stage_id, reminder_60.state), (self.stage_60, "scheduled"))
+        # the server is down from 29 April to 2 June
+        with freeze_time("2026-06-02 03:00:00"):
+            self.Reminder._cron_daily_pass()
+        self.assertEqual(reminder_60.state, "cancelled", "due on 1 May, a month ago: stale")
+        self.assertIn("more than 3 days ago", reminder_60.error)
+        self.assertFalse(reminder_60.activity_id)
+        self.assertEqual(self._sent(deadline), self.stage_30, "due on 31 May, within the tolerance: caught up")
+        self.assertEqual(len(self._mails(deadline)), 1)
+
+    def test_crash_between_batches_loses_and_duplicates_nothing(self):
+        self.env["ir.config_parameter"].sudo().set_param("expiry_management.reminder_batch_size", "2")
+        deadlines = self.Deadline.browse()
+        for _i in range(5):
+            deadlines |= self._deadline(EXPIRY)
+        with freeze_time("2026-05-01 03:00:00"):
+            for _run in range(20):
+                done, remaining = self.Reminder._cron_daily_pass()
+                if not remaining:
+                    break
+                sent_before = len(self._mails(deadlines))
+                # the next batch dies after queueing its mails (worker killed, timeout)
+                with (
+                    self.assertRaises(RuntimeError),
+                    patch.object(ExpiryReminder, "_schedule_callbacks", side_effect=RuntimeError("killed")),
+                    self.env.cr.savepoint(),
+                ):
+                    self.Reminder._cron_daily_pass()
+                self.env.invalidate_all()
+                self.assertEqual(len(self._mails(deadlines)), sent_before, "the crashed batch left nothing behind")
+            self.assertFalse(remaining)
+        reminders = deadlines.reminder_ids
+        self.assertEqual(len(reminders), 5)
+        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+        mails = self._mails(deadlines)
+        self.assertEqual(len(mails), 5)
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted(deadlines.ids), "each deadline exactly once")
+
+    def test_a_reminder_sent_by_another_worker_is_not_sent_again(self):
+        deadline = self._deadline(EXPIRY)
+        with freeze_time("2026-05-01 03:00:00"):
+            self.Reminder._prepare_reminders(self.company, D(2026, 5, 1))
+            claimed = self.Reminder._claim_due(self.company, D(2026, 5, 1), 10)
+            self.assertEqual(claimed.deadline_id, deadline)
+            claimed._send()
+            self.assertEqual(claimed.state, "sent", claimed.error)
+            # a worker holding a stale copy of the same rows
+            claimed._send()
+            again = self.Reminder._claim_due(self.company, D(2026, 5, 1), 10)
+            self.assertFalse(again, [(r.id, r.state, r.stage_id.name, r.deadline_id.name, r.date_due) for r in again | claimed])
+        self.assertEqual(len(self._mails(deadline)), 1)
+
+    def test_companies_are_isolated(self):
+        other = self._company("Other Co", "Asia/Tokyo")
+        other_template = self.stage_30.mail_template_id.copy({"name": "Other Co 45 days"})
+        other_stage = self.env["expiry.reminder.stage"].create(
+            {"name": "45 days (Other Co)", "offset_days": -45, "mail_template_id": other_template.id, "company_id": other.id}
+        )
+        mine = self._deadline(EXPIRY)
+        theirs = self._deadline(EXPIRY, company=other)
+        with freeze_time("2026-05-16 03:00:00"):
+            self._run()
+        self.assertFalse(mine.reminder_ids.filtered(lambda r: r.stage_id == other_stage))
+        self.assertFalse(theirs.reminder_ids, "a pass for one company leaves the others alone")
+        with freeze_time("2026-05-16 03:00:00"):
+            self._run(other)
+        self.assertEqual(theirs.reminder_ids.stage_id, other_stage)
+        self.assertEqual(theirs.reminder_ids.company_id, other)
+        self.assertEqual(theirs.reminder_ids.state, "sent")
+        self.assertFalse(
+            self.Reminder.with_user(self.salesperson).search([("id", "in", theirs.reminder_ids.ids)]),
+            "the salesperson of one company does not see the other's e-mails",
+        )
+
+    def _due_company(self, count):
+        company = self._company(f"Bulk {count}")
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "email": f"c{i}@bulk{count}.example"} for i in range(count)]
+        )
+        self.Deadline.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "product_id": self.product.id,
+                    "company_id": company.id,
+                    "currency_id": company.currency_id.id,
+                    "user_id": self.salesperson.id,
+                    "date_start": D(2025, 6, 30),
+                    "date_expiry": EXPIRY,
+                    "state": "active",
+                }
+                for partner in partners
+            ]
+        )
+        self.Reminder._prepare_reminders(company, D(2026, 5, 1))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return company
+
+    def _count_queries(self, company):
+        start = self.env.cr.sql_log_count
+        done, _left = self.Reminder._send_due_reminders(company, D(2026, 5, 1), 1000)
+        self.env.flush_all()
+        return done, self.env.cr.sql_log_count - start
+
+    def test_reminder_pass_queries_do_not_grow_with_the_number_of_deadlines(self):
+        # bounded overhead for 200 instead of 10: mail.mail is created in chunks
+        # of mail.batch_size (50), a handful of queries per chunk
+        bound = 15
+        with freeze_time("2026-05-01 03:00:00"):
+            warmup = self._due_company(1)
+            self._count_queries(warmup)
+            small, large = self._due_company(10), self._due_company(200)
+            done_small, queries_small = self._count_queries(small)
+            self.env.invalidate_all()
+            with self.assertQueryCount(queries_small + bound):
+                done_large, queries_large = self._count_queries(large)
+        self.assertEqual((done_small, done_large), (10, 200))
+        _logger.info("reminder pass queries: 10 due -> %s, 200 due -> %s", queries_small, queries_large)
+        print(f"\nreminder pass queries: 10 due -> {queries_small}, 200 due -> {queries_large}")
