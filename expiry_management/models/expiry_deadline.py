@@ -198,6 +198,12 @@ class ExpiryDeadline(models.Model):
         compute="_compute_renewal_payment",
         search="_search_renewal_unpaid",
     )
+    portal_renewal_url = fields.Char(
+        string="Online Renewal Link",
+        compute="_compute_portal_renewal_url",
+        help="Link where the customer renews online, used by the reminder "
+        "e-mails. Empty unless the customer portal module is installed.",
+    )
     is_renewable = fields.Boolean(
         compute="_compute_is_renewable",
         help="The deadline has a product with a renewal duration and is not cancelled.",
@@ -357,6 +363,10 @@ class ExpiryDeadline(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_unpaid_renewals")
         action["domain"] = [("id", "in", self.renewal_invoice_ids.ids)]
         return action
+
+    def _compute_portal_renewal_url(self):
+        # Extended by expiry_management_portal.
+        self.portal_renewal_url = False
 
     @api.depends("state", "product_id.expiry_duration")
     def _compute_is_renewable(self):

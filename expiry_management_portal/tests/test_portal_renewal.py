@@ -197,6 +197,13 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         self.assertIn(f"/my/deadlines/{self.deadline_a.id}", url)
         self.assertIn(f"access_token={self.deadline_a.access_token}", url)
 
+    def test_reminder_emails_carry_the_renew_online_link(self):
+        for xmlid in ("mail_template_reminder_30", "mail_template_expiry_notice"):
+            template = self.env.ref(f"expiry_management.{xmlid}")
+            body = template._render_field("body_html", self.deadline_a.ids)[self.deadline_a.id]
+            self.assertIn(f"/my/deadlines/{self.deadline_a.id}?access_token=", body)
+            self.assertIn("Renew online", body)
+
     def test_send_renewal_link_emails_the_customer_the_portal_link(self):
         action = self.deadline_a.action_send_portal_renewal_link()
         composer = (
