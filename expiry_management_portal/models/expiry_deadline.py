@@ -1,6 +1,7 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -56,6 +57,10 @@ class ExpiryDeadline(models.Model):
             )
 
     def _compute_portal_renewal_url(self):
+        # Give the whole batch its access tokens at once (one flush), instead
+        # of one write per record when a mail template renders each link.
+        for deadline in self.sudo().filtered(lambda d: d.id and not d.access_token):
+            deadline.access_token = str(uuid.uuid4())
         for deadline in self:
             deadline.portal_renewal_url = deadline._get_portal_renewal_url()
 
