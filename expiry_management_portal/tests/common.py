@@ -120,3 +120,17 @@ class ExpiryPortalCommon:
                 "company_id": self.company.id,
             }
         )
+
+    def _demo_transaction(self, order, suffix="expiry"):
+        """A demo-provider payment transaction for the whole order."""
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "reference": f"{order.name}-{suffix}",
+                "sale_order_ids": [(6, 0, order.ids)],
+            }
+        )

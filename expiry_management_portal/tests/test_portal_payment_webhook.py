@@ -22,17 +22,7 @@ class TestPortalPaymentWebhook(ExpiryPortalCommon, HttpCase):
         order = self._new_cart(self.portal_user_a.partner_id)
         with MockRequest(self.env, website=self.website, sale_order_id=order.id):
             order._cart_add_renewal(self.deadline_a)
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.provider.payment_method_ids[:1].id,
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": order.partner_id.id,
-                "reference": f"{order.name}-webhook",
-                "sale_order_ids": [(6, 0, order.ids)],
-            }
-        )
+        tx = self._demo_transaction(order, "webhook")
         notification = {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"}
         for _attempt in range(2):
             # What the demo provider's notification route receives, twice

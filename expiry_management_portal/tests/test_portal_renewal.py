@@ -26,18 +26,7 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
             return order._cart_add_renewal(deadline)
 
     def _pay_with_demo(self, order):
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.provider.payment_method_ids[:1].id,
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": order.partner_id.id,
-                "reference": f"{order.name}-expiry",
-                "sale_order_ids": [(6, 0, order.ids)],
-            }
-        )
-        return tx
+        return self._demo_transaction(order)
 
     def _notify_demo_payment(self, tx):
         """What the demo provider's webhook / simulation route does."""
