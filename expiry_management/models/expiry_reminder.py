@@ -409,18 +409,26 @@ class ExpiryReminder(models.Model):
             for reminder in self:
                 sent |= reminder._send_group(template, email_values)
             return sent
-        mail_by_deadline = {mail.res_id: mail for mail in mails}
-        now = fields.Datetime.now()
+        mail_by_deadline = {mail.res_id: mail.id for mail in mails}
         self.activity_id.sudo().unlink()
-        for reminder in self:
-            reminder.write(
-                {
-                    "state": "sent",
-                    "date_sent": now,
-                    "mail_id": mail_by_deadline[reminder.deadline_id.id].id,
-                    "error": False,
-                }
+        # One write for the whole batch (automation rules on reminders see
+        # it once, not once per record), then the per-record mail link in a
+        # single UPDATE.
+        self.write({"state": "sent", "date_sent": fields.Datetime.now(), "error": False})
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE expiry_reminder AS r SET mail_id = v.mail_id
+                  FROM (VALUES %s) AS v(id, mail_id)
+                 WHERE r.id = v.id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id]) for reminder in self
+                ),
             )
+        )
+        self.invalidate_recordset(["mail_id"])
         return self
 
     def _queue_mails(self, template, email_values):

@@ -15,3 +15,4 @@ from . import test_reminder_ladder
 from . import test_cron_daily_pass
 from . import test_cron_concurrency
 from . import test_reminder_settings
+from . import test_translations

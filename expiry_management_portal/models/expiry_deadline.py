@@ -5,6 +5,7 @@ import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.expiry_management.tools import days_between
 
@@ -57,10 +58,23 @@ class ExpiryDeadline(models.Model):
             )
 
     def _compute_portal_renewal_url(self):
-        # Give the whole batch its access tokens at once (one flush), instead
-        # of one write per record when a mail template renders each link.
-        for deadline in self.sudo().filtered(lambda d: d.id and not d.access_token):
-            deadline.access_token = str(uuid.uuid4())
+        # Give the whole batch its access tokens in one UPDATE, instead of one
+        # write per record (and per automation rule check) when a mail
+        # template renders each link of a reminder batch.
+        missing = self.sudo().filtered(lambda d: d.id and not d.access_token)
+        if missing:
+            missing.flush_recordset(["access_token"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE expiry_deadline AS d SET access_token = v.token
+                      FROM (VALUES %s) AS v(id, token)
+                     WHERE d.id = v.id AND d.access_token IS NULL
+                    """,
+                    SQL(", ").join(SQL("(%s, %s)", deadline.id, str(uuid.uuid4())) for deadline in missing),
+                )
+            )
+            missing.invalidate_recordset(["access_token"])
         for deadline in self:
             deadline.portal_renewal_url = deadline._get_portal_renewal_url()
 
