@@ -222,11 +222,19 @@ ensure_postgres() {
         as_pg_user "$pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
             -o "-k $DB_HOST -c listen_addresses='' -p $DB_PORT -c fsync=off -c full_page_writes=off" start >/dev/null ||
             die "PostgreSQL did not start; see $PGDATA_DIR/server.log"
+        PG_STARTED_HERE=1
     fi
     if ! "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1; then
         "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -qc "CREATE ROLE odoo LOGIN SUPERUSER" >/dev/null
     fi
     export DB_HOST DB_PORT DB_USER DB_PASSWORD
+}
+
+# Stop the private cluster if this script started it (tests leave no server behind).
+stop_postgres_if_started_here() {
+    [ "${PG_STARTED_HERE:-0}" = 1 ] || return 0
+    log "stopping the PostgreSQL cluster this run started"
+    stop_postgres
 }
 
 stop_postgres() {
