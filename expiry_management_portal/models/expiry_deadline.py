@@ -33,14 +33,6 @@ class ExpiryDeadline(models.Model):
         compute="_compute_portal_renewal",
         help="The expiry date the deadline gets when renewed today.",
     )
-    portal_renewal_url = fields.Char(
-        string="Online Renewal Link",
-        compute="_compute_portal_renewal_url",
-        help="Absolute link to the deadline in the customer portal, with its "
-        "access token, where the customer can renew it. Meant for e-mail "
-        "templates: {{ object.portal_renewal_url }}.",
-    )
-
     def _compute_access_url(self):
         super()._compute_access_url()
         for deadline in self:
@@ -58,6 +50,8 @@ class ExpiryDeadline(models.Model):
             )
 
     def _compute_portal_renewal_url(self):
+        # Core field (empty there): here the absolute link to the deadline in
+        # the customer portal, with its access token.
         # Give the whole batch its access tokens in one UPDATE, instead of one
         # write per record (and per automation rule check) when a mail
         # template renders each link of a reminder batch.
