@@ -162,6 +162,7 @@ class ExpiryDeadline(models.Model):
     urgency = fields.Selection(
         URGENCIES,
         compute="_compute_urgency",
+        group_expand="_group_expand_urgency",
         store=True,
         index=True,
         help="Refreshed every day by the scheduled action.",
@@ -292,6 +293,11 @@ class ExpiryDeadline(models.Model):
         window = max(self._get_expiry_param("portal_renewal_days"), soon)
         for deadline in self:
             deadline.urgency = deadline._urgency_for(today, soon, window)
+
+    @api.model
+    def _group_expand_urgency(self, values, domain):
+        """Kanban columns in the order of urgency, the open buckets always shown."""
+        return [key for key, _label in URGENCIES if key != "done" or key in values]
 
     def _urgency_for(self, today, soon, window):
         self.ensure_one()

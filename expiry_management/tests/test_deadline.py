@@ -138,3 +138,10 @@ class TestDeadline(ExpiryCommon):
     def test_negative_settings_are_refused(self):
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"expiry_upcoming_days": -1})
+
+    def test_kanban_columns_follow_the_urgency_order(self):
+        self._make_deadline(date(2099, 1, 1))
+        groups = self.env["expiry.deadline"].read_group(
+            [("state", "in", ("draft", "active", "expired"))], ["urgency"], ["urgency"]
+        )
+        self.assertEqual([g["urgency"] for g in groups], ["expired", "soon", "window", "later"])
