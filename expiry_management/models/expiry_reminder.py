@@ -4,6 +4,7 @@ import logging
 from collections import defaultdict
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -429,6 +430,19 @@ class ExpiryReminder(models.Model):
             )
         )
         self.invalidate_recordset(["mail_id"])
+        # Template mails stay out of the chatter: log one note per deadline,
+        # in one batch, so that the salesperson sees what went out.
+        self.deadline_id._message_log_batch(
+            {
+                reminder.deadline_id.id: Markup("<p>%s</p>")
+                % _(
+                    "Timed e-mail “%(stage)s” sent to %(email)s.",
+                    stage=reminder.stage_id.name,
+                    email=reminder.deadline_id.partner_id.email_formatted,
+                )
+                for reminder in self
+            }
+        )
         return self
 
     def _queue_mails(self, template, email_values):

@@ -45,6 +45,8 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(mails.recipient_ids, self.customer)
         self.assertEqual(set(mails.mapped("email_cc")), {"sally@reminder.example"})
         self.assertEqual(deadline.state, "expired")
+        notes = deadline.message_ids.filtered(lambda m: "Timed e-mail" in (m.body or ""))
+        self.assertEqual(len(notes), 5, "the chatter tells the salesperson what went out")
 
     def test_rerunning_the_pass_sends_nothing_new(self):
         deadline = self._deadline(EXPIRY)
