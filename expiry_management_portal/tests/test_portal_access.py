@@ -145,6 +145,29 @@ class TestPortalAccess(ExpiryPortalCommon, HttpCase):
         self.assertEqual(self.deadline_b.date_expiry, expiry)
         self.assertFalse(self.deadline_b.sale_line_ids)
 
+    def test_forged_cart_update_with_another_customers_deadline_changes_nothing(self):
+        """/shop/cart/update forwards any form field to the cart: a deadline
+        id slipped in there is checked by the model, not trusted."""
+        self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
+        expiry = self.deadline_b.date_expiry
+        product = self.deadline_b.product_id
+        product.website_published = True
+        for deadline_id in (self.deadline_b.id, "abc", 10**9):
+            response = self.url_open(
+                "/shop/cart/update",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "product_id": product.id,
+                    "add_qty": 1,
+                    "deadline_id": deadline_id,
+                },
+                allow_redirects=False,
+            )
+            self.assertLess(response.status_code, 500, deadline_id)
+        self.assertFalse(self._cart_deadlines(self.portal_user_a.partner_id))
+        self.assertEqual(self.deadline_b.date_expiry, expiry)
+        self.assertFalse(self.deadline_b.sale_line_ids)
+
     def test_renew_requires_a_post_with_csrf_token(self):
         self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
         response = self.url_open(
