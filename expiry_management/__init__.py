@@ -1,3 +1,1 @@
-from . import models
-from . import wizards
-from . import report
+from . import models, report, wizards

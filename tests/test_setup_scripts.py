@@ -38,9 +38,25 @@ def test_a_skipped_test_counts_as_a_failure(tmp_path):
     (tmp_path / "test_skip.py").write_text("import pytest\n\ndef test_x():\n    pytest.skip('no browser')\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:odoo", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), str(tmp_path / "test_skip.py")],
-        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "conftest",
+            "-p",
+            "no:odoo",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "test_skip.py"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 1, result.stdout
     assert "1 failed" in result.stdout

@@ -1,15 +1,17 @@
-from . import expiry_origin
-from . import expiry_bank_institute
-from . import product_template
-from . import expiry_deadline
-from . import expiry_deadline_term
-from . import res_partner
-from . import sale_order
-from . import sale_order_line
-from . import mail_activity_type
-from . import mail_activity
-from . import res_config_settings
-from . import account_move
-from . import expiry_dashboard
-from . import expiry_reminder_stage
-from . import expiry_reminder
+from . import (
+    account_move,
+    expiry_bank_institute,
+    expiry_dashboard,
+    expiry_deadline,
+    expiry_deadline_term,
+    expiry_origin,
+    expiry_reminder,
+    expiry_reminder_stage,
+    mail_activity,
+    mail_activity_type,
+    product_template,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)

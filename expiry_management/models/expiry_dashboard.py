@@ -155,7 +155,16 @@ class ExpiryDashboard(models.AbstractModel):
     def _get_upcoming(self, scope, periods):
         deadlines = self.env["expiry.deadline"].search_fetch(
             self._scope_domain(scope) + self._domain_upcoming(periods),
-            ["name", "description", "partner_id", "product_id", "date_expiry", "amount", "currency_id", "user_id"],
+            [
+                "name",
+                "description",
+                "partner_id",
+                "product_id",
+                "date_expiry",
+                "amount",
+                "currency_id",
+                "user_id",
+            ],
             order="date_expiry, id",
             limit=DASHBOARD_LIST_LIMIT,
         )
@@ -273,7 +282,9 @@ class ExpiryDashboard(models.AbstractModel):
                     base + self._domain_counter(counter, periods), [groupby], ["__count"]
                 ):
                     row(groupby, record)[key] += count
-        result = sorted(rows.values(), key=lambda r: (r["kind"] != "user_id", -r["at_risk_amount"], r["name"]))
+        result = sorted(
+            rows.values(), key=lambda r: (r["kind"] != "user_id", -r["at_risk_amount"], r["name"])
+        )
         for line in result:
             line["renewal_rate"] = self._renewal_rate(line["renewed"], line["expired"])
         return result
@@ -327,7 +338,7 @@ class ExpiryDashboard(models.AbstractModel):
 
     @api.model
     def _get_my_activities(self, activity_ids):
-        if not isinstance(activity_ids, (list, tuple)) or not all(isinstance(i, int) for i in activity_ids):
+        if not isinstance(activity_ids, list | tuple) or not all(isinstance(i, int) for i in activity_ids):
             raise UserError(_("Select the activities to update."))
         activities = self.env["mail.activity"].browse(activity_ids).exists()
         if len(activities) != len(set(activity_ids)):

@@ -156,8 +156,7 @@ class ExpiryDeadline(models.Model):
     days_remaining = fields.Integer(
         compute="_compute_days_remaining",
         search="_search_days_remaining",
-        help="Days from today until the expiry date (negative once expired), "
-        "in your time zone.",
+        help="Days from today until the expiry date (negative once expired), " "in your time zone.",
     )
     urgency = fields.Selection(
         URGENCIES,
@@ -273,9 +272,7 @@ class ExpiryDeadline(models.Model):
     def _compute_days_remaining(self):
         today = self._today()
         for deadline in self:
-            deadline.days_remaining = (
-                days_between(today, deadline.date_expiry) if deadline.date_expiry else 0
-            )
+            deadline.days_remaining = days_between(today, deadline.date_expiry) if deadline.date_expiry else 0
 
     def _search_days_remaining(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">=") or isinstance(value, bool):
@@ -347,11 +344,15 @@ class ExpiryDeadline(models.Model):
         )
         today = fields.Date.context_today(self)
         for deadline in self:
-            unpaid = invoices.filtered(lambda m, d=deadline: d in m.invoice_line_ids.sale_line_ids.deadline_id)
+            unpaid = invoices.filtered(
+                lambda m, d=deadline: d in m.invoice_line_ids.sale_line_ids.deadline_id
+            )
             deadline.renewal_invoice_ids = unpaid
             deadline.renewal_unpaid = bool(unpaid)
             deadline.renewal_amount_due = sum(
-                move.currency_id._convert(move.amount_residual, deadline.currency_id, deadline.company_id, today)
+                move.currency_id._convert(
+                    move.amount_residual, deadline.currency_id, deadline.company_id, today
+                )
                 for move in unpaid
             )
 
@@ -359,14 +360,20 @@ class ExpiryDeadline(models.Model):
         if operator not in ("=", "!="):
             raise UserError(_("Unsupported search on 'Renewal Unpaid'."))
         unpaid = [
-            ("sale_line_ids", "any", [("invoice_lines", "any", [("move_id", "any", UNPAID_RENEWAL_INVOICE_DOMAIN)])])
+            (
+                "sale_line_ids",
+                "any",
+                [("invoice_lines", "any", [("move_id", "any", UNPAID_RENEWAL_INVOICE_DOMAIN)])],
+            )
         ]
         positive = (operator == "=") == bool(value)
         return unpaid if positive else ["!"] + unpaid
 
     def action_view_unpaid_renewal_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_unpaid_renewals")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "expiry_management.action_expiry_unpaid_renewals"
+        )
         action["domain"] = [("id", "in", self.renewal_invoice_ids.ids)]
         return action
 
@@ -377,16 +384,12 @@ class ExpiryDeadline(models.Model):
     @api.depends("state", "product_id.expiry_duration")
     def _compute_is_renewable(self):
         for deadline in self:
-            deadline.is_renewable = (
-                deadline.state != "cancelled" and deadline.product_id.expiry_duration > 0
-            )
+            deadline.is_renewable = deadline.state != "cancelled" and deadline.product_id.expiry_duration > 0
 
     def _compute_display_name(self):
         for deadline in self:
             label = deadline.description or deadline.product_id.name
-            deadline.display_name = (
-                f"{deadline.name} - {label}" if label and deadline.name else deadline.name
-            )
+            deadline.display_name = f"{deadline.name} - {label}" if label and deadline.name else deadline.name
 
     # ------------------------------------------------------------------
     # Constraints
@@ -535,19 +538,23 @@ class ExpiryDeadline(models.Model):
         deadline = self.sudo()
         base, new_expiry = deadline._compute_renewal_dates(renewal_date, product)
         renewal_product = deadline._get_renewal_product(product)
-        term = self.env["expiry.deadline.term"].sudo().create(
-            {
-                "deadline_id": deadline.id,
-                "date_renewal": renewal_date or self._company_today(deadline.company_id),
-                "date_start": base,
-                "previous_date_expiry": deadline.date_expiry,
-                "previous_state": deadline.state,
-                "date_expiry": new_expiry,
-                "duration": renewal_product.expiry_duration,
-                "duration_unit": renewal_product.expiry_duration_unit,
-                "sale_order_line_id": sale_line.id if sale_line else False,
-                "origin": origin or (sale_line.order_id.name if sale_line else False),
-            }
+        term = (
+            self.env["expiry.deadline.term"]
+            .sudo()
+            .create(
+                {
+                    "deadline_id": deadline.id,
+                    "date_renewal": renewal_date or self._company_today(deadline.company_id),
+                    "date_start": base,
+                    "previous_date_expiry": deadline.date_expiry,
+                    "previous_state": deadline.state,
+                    "date_expiry": new_expiry,
+                    "duration": renewal_product.expiry_duration,
+                    "duration_unit": renewal_product.expiry_duration_unit,
+                    "sale_order_line_id": sale_line.id if sale_line else False,
+                    "origin": origin or (sale_line.order_id.name if sale_line else False),
+                }
+            )
         )
         deadline.write({"date_expiry": new_expiry, "state": "active"})
         deadline.message_post(
@@ -660,7 +667,10 @@ class ExpiryDeadline(models.Model):
         if close_after > 0:
             steps.append(
                 (
-                    [("state", "=", "expired"), ("date_expiry", "<", today - datetime.timedelta(days=close_after))],
+                    [
+                        ("state", "=", "expired"),
+                        ("date_expiry", "<", today - datetime.timedelta(days=close_after)),
+                    ],
                     "closed",
                 )
             )
@@ -698,8 +708,10 @@ class ExpiryDeadline(models.Model):
         by_email = {}
         for contact in contacts:
             by_email.setdefault(contact.email_normalized, contact)
-        subscriptions = self.env["mailing.subscription"].sudo().search(
-            [("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)]
+        subscriptions = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search([("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)])
         )
         subscribed = set(subscriptions.contact_id.ids)
         new_subscriptions, new_contacts = [], []
@@ -733,7 +745,10 @@ class ExpiryDeadline(models.Model):
         buckets = {
             "expired": [("date_expiry", "<", today)],
             "soon": [("date_expiry", ">=", today), ("date_expiry", "<=", today + d(days=soon))],
-            "window": [("date_expiry", ">", today + d(days=soon)), ("date_expiry", "<=", today + d(days=window))],
+            "window": [
+                ("date_expiry", ">", today + d(days=soon)),
+                ("date_expiry", "<=", today + d(days=window)),
+            ],
             "later": [("date_expiry", ">", today + d(days=window))],
         }
         stale = self.browse()

@@ -80,7 +80,9 @@ class ExpiryReminder(models.Model):
     )
     subject = fields.Char()
     body_html = fields.Html(string="Body", sanitize_style=True)
-    mail_id = fields.Many2one("mail.mail", string="E-mail", readonly=True, ondelete="set null", index="btree_not_null")
+    mail_id = fields.Many2one(
+        "mail.mail", string="E-mail", readonly=True, ondelete="set null", index="btree_not_null"
+    )
     date_sent = fields.Datetime(string="Sent On", readonly=True)
     error = fields.Text(string="Reason", readonly=True, help="Why the e-mail was not sent.")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", index="btree_not_null")
@@ -231,9 +233,7 @@ class ExpiryReminder(models.Model):
             deadline_model._get_expiry_param("upcoming_days"),
             deadline_model._get_expiry_param("reminder_catchup_days"),
         )
-        stages = self.env["expiry.reminder.stage"].sudo().search(
-            [("company_id", "in", (False, company.id))]
-        )
+        stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
         self.env["expiry.reminder"].flush_model()
         new_ids = []
         for stage in stages:
@@ -275,7 +275,9 @@ class ExpiryReminder(models.Model):
 
     def _schedule_review_activities(self):
         """Show the salesperson the e-mails about to go out, in their activities."""
-        activity_type = self.env.ref("expiry_management.mail_activity_type_timed_email", raise_if_not_found=False)
+        activity_type = self.env.ref(
+            "expiry_management.mail_activity_type_timed_email", raise_if_not_found=False
+        )
         if not activity_type or not self:
             return
         model_id = self.env["ir.model"]._get_id("expiry.deadline")
@@ -299,7 +301,7 @@ class ExpiryReminder(models.Model):
         # document listed twice: one round per reminder of the same deadline.
         Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         rounds = []
-        for reminder, vals in zip(todo, vals_list):
+        for reminder, vals in zip(todo, vals_list, strict=False):
             for batch in rounds:
                 if reminder.deadline_id.id not in batch:
                     batch[reminder.deadline_id.id] = (reminder, vals)
@@ -309,7 +311,7 @@ class ExpiryReminder(models.Model):
         for batch in rounds:
             pairs = list(batch.values())
             activities = Activity.create([vals for _reminder, vals in pairs])
-            for (reminder, _vals), activity in zip(pairs, activities):
+            for (reminder, _vals), activity in zip(pairs, activities, strict=False):
                 reminder.activity_id = activity
 
     # ------------------------------------------------------------------
@@ -350,9 +352,7 @@ class ExpiryReminder(models.Model):
         stale = self.sudo().search(
             [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
         )
-        stale._set_cancelled(
-            _("Not sent: it was due more than %s days ago when the scheduler ran.", catchup)
-        )
+        stale._set_cancelled(_("Not sent: it was due more than %s days ago when the scheduler ran.", catchup))
         return stale
 
     def _send(self):
@@ -370,7 +370,11 @@ class ExpiryReminder(models.Model):
             deadline, stage = reminder.deadline_id, reminder.stage_id
             if not stage.active:
                 reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name))
-            elif deadline.date_expiry != reminder.date_expiry or deadline.state in ("closed", "cancelled", "draft"):
+            elif deadline.date_expiry != reminder.date_expiry or deadline.state in (
+                "closed",
+                "cancelled",
+                "draft",
+            ):
                 reminder._set_cancelled(_("The deadline was renewed, closed or cancelled in the meantime."))
             elif stage.only_if_expired and deadline.state != "expired":
                 reminder._set_cancelled(_("The deadline did not expire."))
@@ -425,7 +429,8 @@ class ExpiryReminder(models.Model):
                  WHERE r.id = v.id
                 """,
                 SQL(", ").join(
-                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id]) for reminder in self
+                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id])
+                    for reminder in self
                 ),
             )
         )
@@ -452,16 +457,24 @@ class ExpiryReminder(models.Model):
         """Callback activities for the salesperson (seed 000): they stay
         overdue in their activities until done (which records the partner's
         last callback date) or cancelled. One open callback per deadline."""
-        callback_type = self.env.ref("expiry_management.mail_activity_type_callback", raise_if_not_found=False)
-        deadlines = self.filtered(lambda r: r.stage_id.schedule_callback and r.deadline_id.user_id).deadline_id
+        callback_type = self.env.ref(
+            "expiry_management.mail_activity_type_callback", raise_if_not_found=False
+        )
+        deadlines = self.filtered(
+            lambda r: r.stage_id.schedule_callback and r.deadline_id.user_id
+        ).deadline_id
         if not callback_type or not deadlines:
             return
-        open_ones = self.env["mail.activity"].sudo().search(
-            [
-                ("res_model", "=", "expiry.deadline"),
-                ("res_id", "in", deadlines.ids),
-                ("activity_type_id", "=", callback_type.id),
-            ]
+        open_ones = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "expiry.deadline"),
+                    ("res_id", "in", deadlines.ids),
+                    ("activity_type_id", "=", callback_type.id),
+                ]
+            )
         )
         deadlines = deadlines.filtered(lambda d: d.id not in set(open_ones.mapped("res_id")))
         if not deadlines:

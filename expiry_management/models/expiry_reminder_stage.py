@@ -51,8 +51,7 @@ class ExpiryReminderStage(models.Model):
     product_categ_ids = fields.Many2many(
         "product.category",
         string="Product Categories",
-        help="Only for deadlines of products in these categories or their "
-        "subcategories (all when empty).",
+        help="Only for deadlines of products in these categories or their " "subcategories (all when empty).",
     )
     company_id = fields.Many2one(
         "res.company",

@@ -12,7 +12,8 @@ class MailActivity(models.Model):
         # Read the targets before super(): it unlinks (or archives) the activities.
         callbacks = defaultdict(list)
         for activity in self.filtered(
-            lambda a: a.activity_type_id.expiry_is_callback and a.res_model in ("res.partner", "expiry.deadline")
+            lambda a: a.activity_type_id.expiry_is_callback
+            and a.res_model in ("res.partner", "expiry.deadline")
         ):
             callbacks[activity.res_model].append(activity.res_id)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -8,6 +8,5 @@ class MailActivityType(models.Model):
 
     expiry_is_callback = fields.Boolean(
         string="Counts as Callback",
-        help="Marking an activity of this type as done updates the customer's "
-        "last callback date.",
+        help="Marking an activity of this type as done updates the customer's " "last callback date.",
     )

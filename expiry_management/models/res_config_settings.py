@@ -41,8 +41,7 @@ class ResConfigSettings(models.TransientModel):
     )
     expiry_close_after_days = fields.Integer(
         string="Close Expired Deadlines After (days)",
-        help="Expired deadlines are closed this many days after their expiry date. "
-        "0 keeps them expired.",
+        help="Expired deadlines are closed this many days after their expiry date. " "0 keeps them expired.",
     )
     expiry_winback_mailing_list_id = fields.Many2one(
         "mailing.list",

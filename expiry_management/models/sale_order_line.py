@@ -46,9 +46,12 @@ class SaleOrderLine(models.Model):
         # The constraint runs on the line's own writes; check again here in
         # case the order's customer changed since the line was added.
         lines._check_deadline_partner()
-        applied = self.env["expiry.deadline.term"].sudo().search(
-            [("sale_order_line_id", "in", lines.ids), ("state", "=", "done")]
-        ).sale_order_line_id
+        applied = (
+            self.env["expiry.deadline.term"]
+            .sudo()
+            .search([("sale_order_line_id", "in", lines.ids), ("state", "=", "done")])
+            .sale_order_line_id
+        )
         for line in lines - applied:
             line.deadline_id._apply_renewal(product=line.product_id, sale_line=line)
 

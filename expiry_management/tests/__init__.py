@@ -1,18 +1,20 @@
-from . import test_date_rules
-from . import test_deadline
-from . import test_renewal
-from . import test_partner
-from . import test_security
-from . import test_ui_deadline
-from . import test_collection
-from . import test_callback_activity
-from . import test_dashboard
-from . import test_dashboard_tour
-from . import test_report_deadlines
-from . import test_report_renewal_performance
-from . import test_reminder_date_rules
-from . import test_reminder_ladder
-from . import test_cron_daily_pass
-from . import test_cron_concurrency
-from . import test_reminder_settings
-from . import test_translations
+from . import (
+    test_callback_activity,
+    test_collection,
+    test_cron_concurrency,
+    test_cron_daily_pass,
+    test_dashboard,
+    test_dashboard_tour,
+    test_date_rules,
+    test_deadline,
+    test_partner,
+    test_reminder_date_rules,
+    test_reminder_ladder,
+    test_reminder_settings,
+    test_renewal,
+    test_report_deadlines,
+    test_report_renewal_performance,
+    test_security,
+    test_translations,
+    test_ui_deadline,
+)

@@ -13,7 +13,9 @@ class ReminderCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
-        cls.company = cls.env["res.company"].create({"name": "Reminder Co", "email": "office@reminder.example"})
+        cls.company = cls.env["res.company"].create(
+            {"name": "Reminder Co", "email": "office@reminder.example"}
+        )
         cls.company.partner_id.tz = "UTC"
         cls.salesperson = cls.env["res.users"].create(
             {
@@ -79,8 +81,10 @@ class ReminderCase(TransactionCase):
         return self.Reminder._send_due_reminders(company, today, 10000)
 
     def _mails(self, deadlines):
-        return self.env["mail.mail"].sudo().search(
-            [("model", "=", "expiry.deadline"), ("res_id", "in", deadlines.ids)]
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "expiry.deadline"), ("res_id", "in", deadlines.ids)])
         )
 
     def _sent(self, deadline):

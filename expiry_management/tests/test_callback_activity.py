@@ -16,8 +16,12 @@ class TestCallbackActivity(ExpiryDashboardTestMixin, TransactionCase):
     def test_broker_activity_types_are_offered_on_the_right_models(self):
         ref = self.env.ref
         self.assertFalse(ref("expiry_management.mail_activity_type_callback").res_model)
-        self.assertEqual(ref("expiry_management.mail_activity_type_renewal_call").res_model, "expiry.deadline")
-        self.assertEqual(ref("expiry_management.mail_activity_type_renewal_email").res_model, "expiry.deadline")
+        self.assertEqual(
+            ref("expiry_management.mail_activity_type_renewal_call").res_model, "expiry.deadline"
+        )
+        self.assertEqual(
+            ref("expiry_management.mail_activity_type_renewal_email").res_model, "expiry.deadline"
+        )
         self.assertEqual(ref("expiry_management.mail_activity_type_sms").res_model, "expiry.deadline")
         self.assertEqual(ref("expiry_management.mail_activity_type_visit").res_model, "res.partner")
 
@@ -38,6 +42,8 @@ class TestCallbackActivity(ExpiryDashboardTestMixin, TransactionCase):
 
     def test_other_activity_done_does_not_count_as_callback(self):
         deadline = self._deadline(10)
-        activity = deadline.activity_schedule("expiry_management.mail_activity_type_renewal_email", user_id=self.user.id)
+        activity = deadline.activity_schedule(
+            "expiry_management.mail_activity_type_renewal_email", user_id=self.user.id
+        )
         activity.action_done()
         self.assertFalse(self.partner.last_callback_date)

@@ -19,9 +19,11 @@ class TestCollection(ExpiryCommon):
         return invoice
 
     def _pay(self, invoice, amount=None):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": amount} if amount else {})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount} if amount else {})
+        )
         wizard._create_payments()
 
     def test_unpaid_renewal_invoice_is_followed_up_until_paid(self):
@@ -57,5 +59,7 @@ class TestCollection(ExpiryCommon):
         invoice = self._invoiced_renewal(deadline)
         invoice.action_expiry_schedule_collection_call()
         activity = invoice.activity_ids
-        self.assertEqual(activity.activity_type_id, self.env.ref("expiry_management.mail_activity_type_payment_reminder"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("expiry_management.mail_activity_type_payment_reminder")
+        )
         self.assertEqual(activity.date_deadline, date(2027, 3, 10))

@@ -35,7 +35,9 @@ class TestCronConcurrency(TransactionCase):
         setup_cr = self._cursor()
         env = self._env(setup_cr)
         company = env.ref("base.main_company")
-        partner = env["res.partner"].create({"name": "Concurrent Customer", "email": "concurrent@example.com"})
+        partner = env["res.partner"].create(
+            {"name": "Concurrent Customer", "email": "concurrent@example.com"}
+        )
         deadline = env["expiry.deadline"].create(
             {
                 "partner_id": partner.id,
@@ -64,9 +66,14 @@ class TestCronConcurrency(TransactionCase):
 
     def _delete(self, partner_id, deadline_id, reminder_id):
         cr = self._cursor()
-        cr.execute("DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM mail_message WHERE model = 'expiry.deadline' AND res_id = %s)", [deadline_id])
+        cr.execute(
+            "DELETE FROM mail_mail WHERE mail_message_id IN (SELECT id FROM mail_message WHERE model = 'expiry.deadline' AND res_id = %s)",
+            [deadline_id],
+        )
         cr.execute("DELETE FROM mail_message WHERE model = 'expiry.deadline' AND res_id = %s", [deadline_id])
-        cr.execute("DELETE FROM mail_followers WHERE res_model = 'expiry.deadline' AND res_id = %s", [deadline_id])
+        cr.execute(
+            "DELETE FROM mail_followers WHERE res_model = 'expiry.deadline' AND res_id = %s", [deadline_id]
+        )
         cr.execute("DELETE FROM expiry_reminder WHERE id = %s", [reminder_id])
         cr.execute("DELETE FROM expiry_deadline WHERE id = %s", [deadline_id])
         cr.execute("DELETE FROM res_partner WHERE id = %s", [partner_id])

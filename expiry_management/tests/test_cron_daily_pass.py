@@ -19,7 +19,9 @@ EXPIRY = D(2026, 6, 30)
 class TestCronDailyPass(ReminderCase):
     @classmethod
     def _company(cls, name, tz="UTC"):
-        company = cls.env["res.company"].create({"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"})
+        company = cls.env["res.company"].create(
+            {"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"}
+        )
         company.partner_id.tz = tz
         return company
 
@@ -34,7 +36,9 @@ class TestCronDailyPass(ReminderCase):
     def test_states_change_at_midnight_in_the_company_time_zone(self):
         auckland = self._company("Kiwi Co", "Pacific/Auckland")
         kiwi_expiring = self._deadline(D(2026, 3, 10), company=auckland)
-        kiwi_starting = self._deadline(D(2027, 3, 10), company=auckland, state="draft", date_start=D(2026, 3, 11))
+        kiwi_starting = self._deadline(
+            D(2027, 3, 10), company=auckland, state="draft", date_start=D(2026, 3, 11)
+        )
         utc_expiring = self._deadline(D(2026, 3, 10))
         utc_starting = self._deadline(D(2027, 3, 10), state="draft", date_start=D(2026, 3, 11))
         # 11:30 UTC on 10 March is already 00:30 on 11 March in Auckland
@@ -71,7 +75,9 @@ class TestCronDailyPass(ReminderCase):
             "expiry_management.winback_mailing_list_id", str(mailing_list.id)
         )
         opted_out = self.env["res.partner"].create({"name": "Opted Out", "email": "out@customer.example"})
-        contact_out = self.env["mailing.contact"].create({"name": "Opted Out", "email": "out@customer.example"})
+        contact_out = self.env["mailing.contact"].create(
+            {"name": "Opted Out", "email": "out@customer.example"}
+        )
         self.env["mailing.subscription"].create(
             {"contact_id": contact_out.id, "list_id": mailing_list.id, "opt_out": True}
         )
@@ -94,9 +100,11 @@ class TestCronDailyPass(ReminderCase):
         self.assertEqual(notices.deadline_id, deadlines, "no notice for the renewed one")
         self.assertEqual(set(notices.mapped("state")), {"sent"})
         self.assertIn("has expired", notices[0].mail_id.subject)
-        contacts = self.env["mailing.subscription"].search(
-            [("list_id", "=", mailing_list.id), ("opt_out", "=", False)]
-        ).contact_id
+        contacts = (
+            self.env["mailing.subscription"]
+            .search([("list_id", "=", mailing_list.id), ("opt_out", "=", False)])
+            .contact_id
+        )
         self.assertEqual(contacts, existing, "existing contact reused; opted-out and blacklisted left alone")
         self.assertEqual(
             self.env["mailing.contact"].search_count([("email_normalized", "=", "carla@customer.example")]), 1
@@ -128,7 +136,9 @@ class TestCronDailyPass(ReminderCase):
         self.assertEqual(reminder_60.state, "cancelled", "due on 1 May, a month ago: stale")
         self.assertIn("more than 3 days ago", reminder_60.error)
         self.assertFalse(reminder_60.activity_id)
-        self.assertEqual(self._sent(deadline), self.stage_30, "due on 31 May, within the tolerance: caught up")
+        self.assertEqual(
+            self._sent(deadline), self.stage_30, "due on 31 May, within the tolerance: caught up"
+        )
         self.assertEqual(len(self._mails(deadline)), 1)
 
     def test_crash_between_batches_loses_and_duplicates_nothing(self):
@@ -150,7 +160,9 @@ class TestCronDailyPass(ReminderCase):
                 ):
                     self.Reminder._cron_daily_pass()
                 self.env.invalidate_all()
-                self.assertEqual(len(self._mails(deadlines)), sent_before, "the crashed batch left nothing behind")
+                self.assertEqual(
+                    len(self._mails(deadlines)), sent_before, "the crashed batch left nothing behind"
+                )
             self.assertFalse(remaining)
         reminders = deadlines.reminder_ids
         self.assertEqual(len(reminders), 5)
@@ -170,14 +182,22 @@ class TestCronDailyPass(ReminderCase):
             # a worker holding a stale copy of the same rows
             claimed._send()
             again = self.Reminder._claim_due(self.company, D(2026, 5, 1), 10)
-            self.assertFalse(again, [(r.id, r.state, r.stage_id.name, r.deadline_id.name, r.date_due) for r in again | claimed])
+            self.assertFalse(
+                again,
+                [(r.id, r.state, r.stage_id.name, r.deadline_id.name, r.date_due) for r in again | claimed],
+            )
         self.assertEqual(len(self._mails(deadline)), 1)
 
     def test_companies_are_isolated(self):
         other = self._company("Other Co", "Asia/Tokyo")
         other_template = self.stage_30.mail_template_id.copy({"name": "Other Co 45 days"})
         other_stage = self.env["expiry.reminder.stage"].create(
-            {"name": "45 days (Other Co)", "offset_days": -45, "mail_template_id": other_template.id, "company_id": other.id}
+            {
+                "name": "45 days (Other Co)",
+                "offset_days": -45,
+                "mail_template_id": other_template.id,
+                "company_id": other.id,
+            }
         )
         mine = self._deadline(EXPIRY)
         theirs = self._deadline(EXPIRY, company=other)

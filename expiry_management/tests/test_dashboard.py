@@ -116,7 +116,9 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
             date_deadline=self.TODAY + datetime.timedelta(days=1),
             user_id=self.user.id,
         )
-        deadline.activity_schedule(activity_type_id=callback.id, date_deadline=self.TODAY, user_id=self.manager.id)
+        deadline.activity_schedule(
+            activity_type_id=callback.id, date_deadline=self.TODAY, user_id=self.manager.id
+        )
         todo = self._data(self.user)["todo"]
         self.assertEqual([a["id"] for a in todo], (late | today).ids)
         self.assertTrue(todo[0]["overdue"])
@@ -218,4 +220,3 @@ class TestDashboardQueries(ExpiryDashboardTestMixin, TransactionCase):
             data = dashboard.get_dashboard_data(scope="team")
         self.assertEqual(len(data["upcoming"]), count)
         self.assertEqual(len(data["todo"]), count)
-

@@ -35,6 +35,8 @@ class TestDashboardTour(HttpCase):
             summary="Tour callback",
             user_id=admin.id,
         )
-        self.start_tour("/odoo/action-expiry_management.action_expiry_dashboard", "expiry_dashboard_tour", login="admin")
+        self.start_tour(
+            "/odoo/action-expiry_management.action_expiry_dashboard", "expiry_dashboard_tour", login="admin"
+        )
         self.assertFalse(activity.exists(), "the to-do was marked done")
         self.assertEqual(partner.last_callback_date, fields.Date.context_today(partner.with_user(admin)))

@@ -72,8 +72,12 @@ class TestDeadline(ExpiryCommon):
         later = self._make_deadline(date(2027, 5, 1))
         past = self._make_deadline(date(2027, 3, 1))
         mine = Deadline.search([("id", "in", (soon | later | past).ids)])
-        self.assertEqual(mine.filtered_domain([("days_remaining", "<=", 7), ("days_remaining", ">=", 0)]), soon)
-        found = Deadline.search([("id", "in", mine.ids), ("days_remaining", "<=", 7), ("days_remaining", ">=", 0)])
+        self.assertEqual(
+            mine.filtered_domain([("days_remaining", "<=", 7), ("days_remaining", ">=", 0)]), soon
+        )
+        found = Deadline.search(
+            [("id", "in", mine.ids), ("days_remaining", "<=", 7), ("days_remaining", ">=", 0)]
+        )
         self.assertEqual(found, soon)
         self.assertEqual(Deadline.search([("id", "in", mine.ids), ("days_remaining", "<", 0)]), past)
         self.assertEqual(Deadline.search([("id", "in", mine.ids), ("days_remaining", "=", 5)]), soon)

@@ -29,7 +29,9 @@ class TestPartnerSummary(ExpiryCommon):
         usd = self.env.ref("base.USD")
         foreign = eur if self.company.currency_id == usd else usd
         foreign.active = True
-        self.env["res.currency.rate"].search([("currency_id", "in", (foreign | self.company.currency_id).ids)]).unlink()
+        self.env["res.currency.rate"].search(
+            [("currency_id", "in", (foreign | self.company.currency_id).ids)]
+        ).unlink()
         self.env["res.currency.rate"].create(
             {"currency_id": foreign.id, "rate": 2.0, "name": "2020-01-01", "company_id": self.company.id}
         )

@@ -42,7 +42,9 @@ class TestReminderDateRules(unittest.TestCase):
         now = datetime.datetime(2026, 3, 10, 11, 30)  # UTC
         self.assertEqual(local_today("UTC", now), D(2026, 3, 10))
         self.assertEqual(local_today("Pacific/Auckland", now), D(2026, 3, 11))
-        self.assertEqual(local_today("America/Los_Angeles", datetime.datetime(2026, 3, 11, 6, 59)), D(2026, 3, 10))
+        self.assertEqual(
+            local_today("America/Los_Angeles", datetime.datetime(2026, 3, 11, 6, 59)), D(2026, 3, 10)
+        )
 
     def test_expiry_range_is_the_inverse_of_the_due_date(self):
         first, last = D(2026, 3, 7), D(2026, 3, 17)

@@ -117,7 +117,10 @@ class TestReminderLadder(ReminderCase):
                 raise ValueError("template error")
             return original(records, template, email_values)
 
-        with freeze_time("2026-05-01 03:00:00"), patch.object(type(self.Reminder), "_queue_mails", queue_mails):
+        with (
+            freeze_time("2026-05-01 03:00:00"),
+            patch.object(type(self.Reminder), "_queue_mails", queue_mails),
+        ):
             self._run()
         self.assertEqual(bad.reminder_ids.state, "failed")
         self.assertIn("template error", bad.reminder_ids.error)
@@ -161,7 +164,10 @@ class TestReminderLadder(ReminderCase):
         with freeze_time("2026-04-25 03:00:00"):
             self._run()
         reminder = deadline.reminder_ids
-        self.assertEqual((reminder.stage_id, reminder.state, reminder.date_due), (self.stage_60, "scheduled", D(2026, 5, 1)))
+        self.assertEqual(
+            (reminder.stage_id, reminder.state, reminder.date_due),
+            (self.stage_60, "scheduled", D(2026, 5, 1)),
+        )
         activity = reminder.activity_id
         self.assertEqual((activity.user_id, activity.date_deadline), (self.salesperson, D(2026, 5, 1)))
         as_sally = reminder.with_user(self.salesperson)
@@ -203,7 +209,9 @@ class TestReminderLadder(ReminderCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         template = self.stage_60.mail_template_id
         template.with_context(lang="fr_FR").subject = "Renouvellement de {{ object.name }}"
-        french = self.env["res.partner"].create({"name": "Client", "email": "client@fr.example", "lang": "fr_FR"})
+        french = self.env["res.partner"].create(
+            {"name": "Client", "email": "client@fr.example", "lang": "fr_FR"}
+        )
         fr_deadline = self._deadline(EXPIRY, partner=french)
         en_deadline = self._deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
@@ -215,7 +223,11 @@ class TestReminderLadder(ReminderCase):
         deadline = self._deadline(EXPIRY)
         Activity = self.env["mail.activity"]
         callback_type = self.env.ref("expiry_management.mail_activity_type_callback")
-        domain = [("res_model", "=", "expiry.deadline"), ("res_id", "=", deadline.id), ("activity_type_id", "=", callback_type.id)]
+        domain = [
+            ("res_model", "=", "expiry.deadline"),
+            ("res_id", "=", deadline.id),
+            ("activity_type_id", "=", callback_type.id),
+        ]
         with freeze_time("2026-05-31 03:00:00"):
             self._run()
         callback = Activity.search(domain)

@@ -37,7 +37,7 @@ class TestReminderSettings(ReminderCase):
 
     def test_a_template_edited_in_the_ui_is_what_goes_out(self):
         template = self.stage_60.mail_template_id
-        template.body_html = "<p>Hello <t t-out=\"object.partner_id.name\"/>, time to renew.</p>"
+        template.body_html = '<p>Hello <t t-out="object.partner_id.name"/>, time to renew.</p>'
         deadline = self._deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()

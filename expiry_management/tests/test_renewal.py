@@ -171,9 +171,7 @@ class TestRenewal(ExpiryCommon):
             self.env["sale.order"].create(
                 {
                     "partner_id": self.other_customer.id,
-                    "order_line": [
-                        (0, 0, {"product_id": self.product_year.id, "deadline_id": deadline.id})
-                    ],
+                    "order_line": [(0, 0, {"product_id": self.product_year.id, "deadline_id": deadline.id})],
                 }
             )
 

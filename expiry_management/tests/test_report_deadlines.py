@@ -40,8 +40,10 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
     def _render(self, report_ref, res_ids=None, data=None, user=None):
         """Render a real PDF: in test mode Odoo renders HTML unless
         ``force_report_rendering`` is in the context."""
-        report = self.env["ir.actions.report"].with_user(user or self.user).with_context(
-            force_report_rendering=True, allowed_company_ids=self.company.ids, tz="UTC"
+        report = (
+            self.env["ir.actions.report"]
+            .with_user(user or self.user)
+            .with_context(force_report_rendering=True, allowed_company_ids=self.company.ids, tz="UTC")
         )
         content, content_type = report._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
         self.assertEqual(content_type, "pdf")
@@ -58,8 +60,10 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
         self.assertNotIn("Pdf0004", text)
 
     def test_period_pdf_lists_deadlines_expiring_in_the_period(self):
-        wizard = self.env["expiry.deadline.period.report"].with_user(self.user).create(
-            {"date_from": "2026-03-16", "date_to": "2026-04-10"}
+        wizard = (
+            self.env["expiry.deadline.period.report"]
+            .with_user(self.user)
+            .create({"date_from": "2026-03-16", "date_to": "2026-04-10"})
         )
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "expiry_management.report_deadline_period")
@@ -90,7 +94,9 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
 
     def test_period_report_refuses_an_inverted_period(self):
         with self.assertRaises(ValidationError):
-            self.env["expiry.deadline.period.report"].create({"date_from": "2026-04-01", "date_to": "2026-03-01"})
+            self.env["expiry.deadline.period.report"].create(
+                {"date_from": "2026-04-01", "date_to": "2026-03-01"}
+            )
         report = self.env["report.expiry_management.report_deadline_period"]
         with self.assertRaises(UserError):
             report._get_report_values([], data={"date_from": "2026-04-01", "date_to": "2026-03-01"})

@@ -28,8 +28,10 @@ class TestRenewalPerformanceReport(ExpiryDashboardTestMixin, TransactionCase):
         cls.env.flush_all()
 
     def _report(self, user):
-        return self.env["expiry.renewal.report"].with_user(user).with_context(
-            allowed_company_ids=self.company.ids
+        return (
+            self.env["expiry.renewal.report"]
+            .with_user(user)
+            .with_context(allowed_company_ids=self.company.ids)
         )
 
     def test_rows_classify_renewed_lost_and_at_risk_deadlines(self):

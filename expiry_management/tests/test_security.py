@@ -16,7 +16,9 @@ class TestSecurity(ExpiryCommon):
         cls.colleague = new_test_user(
             cls.env, login="expiry_colleague", groups="expiry_management.group_expiry_user"
         )
-        cls.stranger = new_test_user(cls.env, login="expiry_stranger", groups="expiry_management.group_expiry_user")
+        cls.stranger = new_test_user(
+            cls.env, login="expiry_stranger", groups="expiry_management.group_expiry_user"
+        )
         cls.team = cls.env["crm.team"].create(
             {"name": "Office Skopje", "member_ids": [(6, 0, (cls.user | cls.colleague).ids)]}
         )
@@ -68,7 +70,9 @@ class TestSecurity(ExpiryCommon):
         self.manager.write({"company_ids": [(4, other_company.id)]})
         sister = self._make_deadline(date(2027, 1, 1), company_id=other_company.id)
         Deadline = self.env["expiry.deadline"].with_user(self.manager)
-        in_main = Deadline.with_context(allowed_company_ids=[self.company.id]).search([("id", "in", (self.all | sister).ids)])
+        in_main = Deadline.with_context(allowed_company_ids=[self.company.id]).search(
+            [("id", "in", (self.all | sister).ids)]
+        )
         self.assertEqual(in_main, self.all)
         both = Deadline.with_context(allowed_company_ids=[self.company.id, other_company.id]).search(
             [("id", "in", (self.all | sister).ids)]

@@ -5,8 +5,8 @@ from .date_rules import (
     days_between,
     expiry_range_for_due,
     local_today,
-    renewal_base_date,
     reminder_due_date,
     reminder_is_stale,
     reminder_window,
+    renewal_base_date,
 )

@@ -33,6 +33,7 @@ class ExpiryDeadline(models.Model):
         compute="_compute_portal_renewal",
         help="The expiry date the deadline gets when renewed today.",
     )
+
     def _compute_access_url(self):
         super()._compute_access_url()
         for deadline in self:

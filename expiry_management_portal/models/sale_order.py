@@ -78,4 +78,3 @@ class SaleOrder(models.Model):
         for line in self.order_line.filtered("deadline_expiry_ordered"):
             line._expiry_check_portal_renewal_still_valid()
         return super()._check_cart_is_ready_to_be_paid()
-

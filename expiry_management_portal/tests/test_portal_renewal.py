@@ -195,11 +195,7 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
 
     def test_send_renewal_link_emails_the_customer_the_portal_link(self):
         action = self.deadline_a.action_send_portal_renewal_link()
-        composer = (
-            self.env[action["res_model"]]
-            .with_context(**action["context"])
-            .create({})
-        )
+        composer = self.env[action["res_model"]].with_context(**action["context"]).create({})
         composer._action_send_mail()
         message = self.deadline_a.message_ids[0]
         self.assertIn(self.customer_a, message.partner_ids)

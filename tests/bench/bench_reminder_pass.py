@@ -19,7 +19,9 @@ import time
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-c", "--config", required=True, help="odoo.conf")
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("-n", "--count", type=int, default=10000, help="number of deadlines (default 10000)")
@@ -51,8 +53,13 @@ def run(env, count):
         {"name": "Bench plan", "type": "service", "expiry_duration": 1, "expiry_duration_unit": "year"}
     )
     user = env["res.users"].create(
-        {"name": "Bench Sales", "login": "bench_sales", "email": "sales@bench.example",
-         "company_id": company.id, "company_ids": [(6, 0, company.ids)]}
+        {
+            "name": "Bench Sales",
+            "login": "bench_sales",
+            "email": "sales@bench.example",
+            "company_id": company.id,
+            "company_ids": [(6, 0, company.ids)],
+        }
     )
     start = time.perf_counter()
     partners = env["res.partner"].create(
