@@ -194,22 +194,22 @@ ensure_postgres() {
             useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
         fi
     fi
+    mkdir -p "$EXPIRY_STATE"
     PGDATA_DIR="${EXPIRY_PGDATA:-$EXPIRY_STATE/pgdata}"
+    if [ -z "${EXPIRY_PGDATA:-}" ] && is_root && ! runuser -u "$PG_OS_USER" -- test -x "$EXPIRY_STATE"; then
+        # The checkout sits where the cluster's user cannot go (e.g. under
+        # /root): keep this checkout's cluster in a folder of its own instead.
+        PGDATA_DIR="/var/tmp/expiry_management/$(echo "$EXPIRY_STATE" | sha256sum | cut -c1-12)/pgdata"
+        log "$PG_OS_USER cannot reach $EXPIRY_STATE: the PostgreSQL cluster lives in $PGDATA_DIR"
+        mkdir -p "$(dirname "$PGDATA_DIR")"
+    fi
     # A short socket path (unix sockets are limited to ~100 characters), one per cluster.
     DB_HOST="/tmp/expiry-pg-$(echo "$PGDATA_DIR" | sha256sum | cut -c1-10)"
     DB_PORT=5432
     DB_USER=odoo
     DB_PASSWORD=""
-    mkdir -p "$EXPIRY_STATE"
-    if is_root; then
-        mkdir -p "$DB_HOST"
-        chown "$PG_OS_USER" "$DB_HOST"
-        if ! runuser -u "$PG_OS_USER" -- test -x "$EXPIRY_STATE"; then
-            die "the $PG_OS_USER user cannot reach $EXPIRY_STATE; set EXPIRY_PGDATA to a folder it can write."
-        fi
-    else
-        mkdir -p "$DB_HOST"
-    fi
+    mkdir -p "$DB_HOST"
+    is_root && chown "$PG_OS_USER" "$DB_HOST"
     if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
         log "initialising a private PostgreSQL cluster in $PGDATA_DIR"
         mkdir -p "$PGDATA_DIR"
