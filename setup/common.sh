@@ -20,6 +20,7 @@ set -euo pipefail
 
 EXPIRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EXPIRY_STATE="${EXPIRY_STATE:-$EXPIRY_ROOT/.local}"
+HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 EXPIRY_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/expiry_management"
 ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
 EXPIRY_ADDONS="expiry_management,expiry_management_portal"
