@@ -557,6 +557,7 @@ class ExpiryDeadline(models.Model):
             )
         )
         deadline.write({"date_expiry": new_expiry, "state": "active"})
+        deadline._cancel_pending_mails()
         deadline.message_post(
             body=_(
                 "Renewed until %(date)s (previous expiry %(previous)s)%(origin)s.",
@@ -567,6 +568,30 @@ class ExpiryDeadline(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return term
+
+    def _cancel_pending_mails(self):
+        """Cancel the automatic e-mails about these deadlines still waiting in
+        the outgoing queue (reminders, "renew online" links): they speak of the
+        expiry date a renewal just replaced. Conversations (comments) stay.
+
+        :return: the cancelled ``mail.mail``
+        """
+        if not self:
+            return self.env["mail.mail"]
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "outgoing"),
+                    ("message_type", "!=", "comment"),
+                ]
+            )
+        )
+        mails.cancel()
+        return mails
 
     # ------------------------------------------------------------------
     # Renew button: a quotation linked to the deadline

@@ -136,40 +136,6 @@ class ExpiryDeadline(models.Model):
                 raise UserError(error)
 
     # ------------------------------------------------------------------
-    # After a renewal: the old term's pending reminders are obsolete
-    # ------------------------------------------------------------------
-    def _apply_renewal(self, renewal_date=None, product=None, sale_line=None, origin=None):
-        term = super()._apply_renewal(
-            renewal_date=renewal_date, product=product, sale_line=sale_line, origin=origin
-        )
-        self._cancel_pending_reminders()
-        return term
-
-    def _cancel_pending_reminders(self):
-        """Cancel the automatic e-mails about these deadlines still waiting in
-        the outgoing queue (reminders, "renew online" links): they speak of the
-        expiry date the renewal just replaced. Conversations (comments) stay.
-
-        :return: the cancelled ``mail.mail``
-        """
-        if not self:
-            return self.env["mail.mail"]
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "outgoing"),
-                    ("message_type", "!=", "comment"),
-                ]
-            )
-        )
-        mails.cancel()
-        return mails
-
-    # ------------------------------------------------------------------
     # "Renew online" link
     # ------------------------------------------------------------------
     def _get_portal_renewal_url(self):
