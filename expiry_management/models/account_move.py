@@ -24,7 +24,7 @@ class AccountMove(models.Model):
     expiry_days_overdue = fields.Integer(
         string="Days Overdue",
         compute="_compute_expiry_days_overdue",
-        groups="expiry_management.group_expiry_user",
+        help="Days since the due date of an unpaid invoice, in the company's time zone.",
     )
 
     @api.depends("invoice_line_ids.sale_line_ids.deadline_id")
@@ -35,12 +35,12 @@ class AccountMove(models.Model):
     def _search_expiry_deadline_ids(self, operator, value):
         return [("invoice_line_ids.sale_line_ids.deadline_id", operator, value)]
 
-    @api.depends("invoice_date_due", "payment_state")
-    @api.depends_context("tz")
+    @api.depends("invoice_date_due", "payment_state", "company_id")
     def _compute_expiry_days_overdue(self):
-        today = fields.Date.context_today(self)
+        Deadline = self.env["expiry.deadline"]
         for move in self:
             unpaid = move.payment_state in ("not_paid", "partial") and move.invoice_date_due
+            today = Deadline._company_today(move.company_id) if unpaid else None
             move.expiry_days_overdue = max((today - move.invoice_date_due).days, 0) if unpaid else 0
 
     def action_expiry_schedule_collection_call(self):
@@ -48,7 +48,7 @@ class AccountMove(models.Model):
         for move in self:
             move.activity_schedule(
                 "expiry_management.mail_activity_type_payment_reminder",
-                date_deadline=fields.Date.context_today(self),
+                date_deadline=self.env["expiry.deadline"]._company_today(move.company_id),
                 summary=_("Payment reminder: %(invoice)s", invoice=move.name),
                 user_id=(move.invoice_user_id or self.env.user).id,
             )

@@ -1,11 +1,9 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import datetime
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import add_duration, days_between, local_today, renewal_base_date
+from ..tools import MAX_WINDOW_DAYS, MAX_YEAR, MIN_YEAR, add_duration, days_between, local_today, shift_days
 from .account_move import UNPAID_RENEWAL_INVOICE_DOMAIN
 
 # Settings of the module (ir.config_parameter keys) and their defaults. Read
@@ -22,6 +20,20 @@ EXPIRY_PARAMS = {
     "winback_mailing_list_id": 0,
     # reminders sent per scheduled-action run before committing
     "reminder_batch_size": 500,
+    # 1: a pricelist's percentage discount also applies to the agreed price
+    "renewal_pricelist_discount": 0,
+}
+# Upper bound of each setting (the lower bound is 0): a larger value would
+# overflow the date arithmetic of the portal, the daily pass or the reports.
+EXPIRY_PARAM_MAX = {
+    "upcoming_days": MAX_WINDOW_DAYS,
+    "portal_renewal_days": MAX_WINDOW_DAYS,
+    "renewal_grace_days": MAX_WINDOW_DAYS,
+    "reminder_catchup_days": MAX_WINDOW_DAYS,
+    "close_after_days": MAX_WINDOW_DAYS,
+    "winback_mailing_list_id": 2**31 - 1,
+    "reminder_batch_size": 100000,
+    "renewal_pricelist_discount": 1,
 }
 
 STATES = [
@@ -85,6 +97,7 @@ class ExpiryDeadline(models.Model):
         related="product_id.categ_id",
         string="Line of Business",
         store=True,
+        groups="base.group_user",
     )
     description = fields.Char(help="Policy number, contract title, licence key…")
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
@@ -123,18 +136,21 @@ class ExpiryDeadline(models.Model):
         precompute=True,
         check_company=True,
         tracking=True,
+        groups="base.group_user",
         help="The office in charge of this deadline.",
     )
     origin_id = fields.Many2one(
         "expiry.origin",
         string="Origin",
         tracking=True,
+        groups="base.group_user",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     bank_institute_id = fields.Many2one(
         "expiry.bank.institute",
         string="Bank Institute",
         tracking=True,
+        groups="base.group_user",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     date_start = fields.Date(string="Start Date", tracking=True)
@@ -144,7 +160,7 @@ class ExpiryDeadline(models.Model):
         tracking=True,
         index=True,
     )
-    notes = fields.Html()
+    notes = fields.Html(groups="base.group_user", help="Internal notes, never shown to the customer.")
     state = fields.Selection(
         STATES,
         default="draft",
@@ -179,6 +195,7 @@ class ExpiryDeadline(models.Model):
         "deadline_id",
         string="Renewal Order Lines",
         readonly=True,
+        groups="base.group_user",
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     renewal_invoice_ids = fields.Many2many(
@@ -192,11 +209,13 @@ class ExpiryDeadline(models.Model):
         string="Renewal Amount Due",
         compute="_compute_renewal_payment",
         currency_field="currency_id",
+        groups="account.group_account_invoice",
     )
     renewal_unpaid = fields.Boolean(
         string="Renewal Unpaid",
         compute="_compute_renewal_payment",
         search="_search_renewal_unpaid",
+        groups="account.group_account_invoice",
     )
     portal_renewal_url = fields.Char(
         string="Online Renewal Link",
@@ -206,7 +225,13 @@ class ExpiryDeadline(models.Model):
     )
     is_renewable = fields.Boolean(
         compute="_compute_is_renewable",
-        help="The deadline has a product with a renewal duration and is not cancelled.",
+        help="A renewal can be started: the deadline is not cancelled and its product "
+        "is sellable and has a renewal duration.",
+    )
+    renewal_blocked_reason = fields.Char(
+        compute="_compute_is_renewable",
+        groups="base.group_user",
+        help="Why the deadline cannot be renewed now.",
     )
 
     reminder_ids = fields.One2many(
@@ -214,7 +239,16 @@ class ExpiryDeadline(models.Model):
         "deadline_id",
         string="Timed E-mails",
         readonly=True,
+        groups="base.group_user",
     )
+    cron_error = fields.Text(
+        string="Scheduled Action Error",
+        readonly=True,
+        copy=False,
+        help="Why the daily pass could not move this deadline along (e.g. an automation "
+        "rule raising). It is tried again the next day; the other deadlines go on.",
+    )
+    cron_error_date = fields.Date(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -229,13 +263,15 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_expiry_param(self, key):
-        """Integer setting of the module (see EXPIRY_PARAMS)."""
+        """Integer setting of the module (see EXPIRY_PARAMS), within its bounds
+        (EXPIRY_PARAM_MAX) whatever was stored in the system parameters."""
         default = EXPIRY_PARAMS[key]
         value = self.env["ir.config_parameter"].sudo().get_param(f"expiry_management.{key}")
         try:
-            return int(value) if value not in (None, False, "") else default
+            number = int(value) if value not in (None, False, "") else default
         except ValueError:
             return default
+        return min(max(number, 0), EXPIRY_PARAM_MAX[key])
 
     @api.model
     def _today(self):
@@ -279,9 +315,22 @@ class ExpiryDeadline(models.Model):
             raise UserError(_("Days remaining can only be compared with a number."))
         try:
             days = int(value)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise UserError(_("Days remaining can only be compared with a number.")) from error
-        return [("date_expiry", operator, self._today() + datetime.timedelta(days=days))]
+        limit = 366 * (MAX_YEAR - MIN_YEAR)
+        if abs(days) > limit:
+            raise UserError(
+                _(
+                    "Days remaining can only be compared with a number between -%(limit)s and %(limit)s.",
+                    limit=limit,
+                )
+            )
+        try:
+            return [("date_expiry", operator, shift_days(self._today(), days))]
+        except ValueError as error:
+            raise UserError(
+                _("Days remaining: %(days)s days from today is beyond the calendar.", days=days)
+            ) from error
 
     @api.depends("date_expiry", "state")
     def _compute_urgency(self):
@@ -381,10 +430,18 @@ class ExpiryDeadline(models.Model):
         # Extended by expiry_management_portal.
         self.portal_renewal_url = False
 
-    @api.depends("state", "product_id.expiry_duration")
+    @api.depends(
+        "state",
+        "date_expiry",
+        "product_id.expiry_duration",
+        "product_id.active",
+        "product_id.sale_ok",
+    )
     def _compute_is_renewable(self):
         for deadline in self:
-            deadline.is_renewable = deadline.state != "cancelled" and deadline.product_id.expiry_duration > 0
+            reason = deadline._get_renewal_error(start=True)
+            deadline.is_renewable = not reason
+            deadline.renewal_blocked_reason = reason or False
 
     def _compute_display_name(self):
         for deadline in self:
@@ -397,6 +454,17 @@ class ExpiryDeadline(models.Model):
     @api.constrains("date_start", "date_expiry")
     def _check_dates(self):
         for deadline in self:
+            for date in (deadline.date_start, deadline.date_expiry):
+                if date and not MIN_YEAR <= date.year <= MAX_YEAR:
+                    raise ValidationError(
+                        _(
+                            "The dates of %(deadline)s must lie between the years %(min)s and %(max)s (not %(date)s).",
+                            deadline=deadline.display_name,
+                            min=MIN_YEAR,
+                            max=MAX_YEAR,
+                            date=date,
+                        )
+                    )
             if deadline.date_start and deadline.date_expiry and deadline.date_expiry < deadline.date_start:
                 raise ValidationError(
                     _(
@@ -451,335 +519,9 @@ class ExpiryDeadline(models.Model):
         """Suggest an expiry date one product duration after the start."""
         if self.date_start and not self.date_expiry and self.product_id.expiry_duration > 0:
             tmpl = self.product_id.product_tmpl_id
-            self.date_expiry = add_duration(self.date_start, tmpl.expiry_duration, tmpl.expiry_duration_unit)
-
-    # ------------------------------------------------------------------
-    # State actions
-    # ------------------------------------------------------------------
-    def action_activate(self):
-        if self.filtered(lambda d: d.state not in ("draft", "expired", "closed")):
-            raise UserError(_("Only draft, expired or closed deadlines can be activated."))
-        self.write({"state": "active"})
-
-    def action_close(self):
-        if self.filtered(lambda d: d.state == "cancelled"):
-            raise UserError(_("A cancelled deadline cannot be closed; reset it to draft first."))
-        self.write({"state": "closed"})
-
-    def action_cancel(self):
-        self.write({"state": "cancelled"})
-
-    def action_draft(self):
-        self.write({"state": "draft"})
-
-    # ------------------------------------------------------------------
-    # Renewal: the single entry point
-    # ------------------------------------------------------------------
-    def _get_renewal_product(self, product=None):
-        """The product whose duration a renewal applies: the given one when it
-        is renewable (e.g. an order line's), else the deadline's."""
-        self.ensure_one()
-        if product and product.expiry_duration > 0:
-            return product
-        return self.product_id
-
-    def _check_renewable(self, product=None):
-        """Raise a UserError explaining why this deadline cannot be renewed."""
-        for deadline in self:
-            if deadline.state == "cancelled":
-                raise UserError(
-                    _("%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name)
+            try:
+                self.date_expiry = add_duration(
+                    self.date_start, tmpl.expiry_duration, tmpl.expiry_duration_unit
                 )
-            renewal_product = deadline._get_renewal_product(product)
-            if not renewal_product:
-                raise UserError(
-                    _(
-                        "%(deadline)s has no product or service to renew.",
-                        deadline=deadline.display_name,
-                    )
-                )
-            if renewal_product.expiry_duration <= 0:
-                raise UserError(
-                    _(
-                        "%(product)s has no renewal duration: set one on the product "
-                        "(Sales tab) before renewing %(deadline)s.",
-                        product=renewal_product.display_name,
-                        deadline=deadline.display_name,
-                    )
-                )
-
-    def _compute_renewal_dates(self, renewal_date=None, product=None):
-        """Return ``(base_date, new_expiry)`` of renewing now with ``product``.
-
-        The one place where a renewal's dates are decided: the base is the
-        current expiry when renewed early or within the grace period, the
-        renewal date otherwise; the new expiry is one product duration later.
-        """
-        self.ensure_one()
-        self._check_renewable(product)
-        renewal_product = self._get_renewal_product(product)
-        renewal_date = renewal_date or self._company_today(self.company_id)
-        grace = self._get_expiry_param("renewal_grace_days")
-        base = renewal_base_date(self.date_expiry, renewal_date, grace)
-        tmpl = renewal_product.product_tmpl_id
-        return base, add_duration(base, tmpl.expiry_duration, tmpl.expiry_duration_unit)
-
-    def _apply_renewal(self, renewal_date=None, product=None, sale_line=None, origin=None):
-        """Extend the deadline by one duration and record the term.
-
-        Runs as superuser on purpose: the renewal is triggered by confirming a
-        sale order, possibly by a salesperson without deadline rights or by a
-        payment of the public user. Callers decide who may renew.
-        The partial unique index on ``expiry_deadline_term.sale_order_line_id``
-        makes a sale line extend a deadline at most once, even under races.
-        :return: the new ``expiry.deadline.term``
-        """
-        self.ensure_one()
-        deadline = self.sudo()
-        base, new_expiry = deadline._compute_renewal_dates(renewal_date, product)
-        renewal_product = deadline._get_renewal_product(product)
-        term = (
-            self.env["expiry.deadline.term"]
-            .sudo()
-            .create(
-                {
-                    "deadline_id": deadline.id,
-                    "date_renewal": renewal_date or self._company_today(deadline.company_id),
-                    "date_start": base,
-                    "previous_date_expiry": deadline.date_expiry,
-                    "previous_state": deadline.state,
-                    "date_expiry": new_expiry,
-                    "duration": renewal_product.expiry_duration,
-                    "duration_unit": renewal_product.expiry_duration_unit,
-                    "sale_order_line_id": sale_line.id if sale_line else False,
-                    "origin": origin or (sale_line.order_id.name if sale_line else False),
-                }
-            )
-        )
-        deadline.write({"date_expiry": new_expiry, "state": "active"})
-        deadline._cancel_pending_mails()
-        deadline.message_post(
-            body=_(
-                "Renewed until %(date)s (previous expiry %(previous)s)%(origin)s.",
-                date=new_expiry,
-                previous=term.previous_date_expiry,
-                origin=_(" by %s", term.origin) if term.origin else "",
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return term
-
-    def _cancel_pending_mails(self):
-        """Cancel the automatic e-mails about these deadlines still waiting in
-        the outgoing queue (reminders, "renew online" links): they speak of the
-        expiry date a renewal just replaced. Conversations (comments) stay.
-
-        :return: the cancelled ``mail.mail``
-        """
-        if not self:
-            return self.env["mail.mail"]
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "outgoing"),
-                    ("message_type", "!=", "comment"),
-                ]
-            )
-        )
-        mails.cancel()
-        return mails
-
-    # ------------------------------------------------------------------
-    # Renew button: a quotation linked to the deadline
-    # ------------------------------------------------------------------
-    def _prepare_renewal_order_line_values(self):
-        self.ensure_one()
-        product = self._get_renewal_product()
-        values = {
-            "product_id": product.id,
-            "product_uom_qty": self.quantity or 1.0,
-            "deadline_id": self.id,
-        }
-        if self.price_unit and product == self.product_id and self.currency_id == self.company_id.currency_id:
-            values["price_unit"] = self.price_unit
-        return values
-
-    def _prepare_renewal_order_values(self):
-        self.ensure_one()
-        values = {
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "origin": self.name,
-            "order_line": [fields.Command.create(self._prepare_renewal_order_line_values())],
-        }
-        if self.user_id:
-            values["user_id"] = self.user_id.id
-        if self.team_id:
-            values["team_id"] = self.team_id.id
-        return values
-
-    def _get_open_renewal_lines(self):
-        """Renewal order lines of these deadlines not yet confirmed."""
-        return self.env["sale.order.line"].search(
-            [("deadline_id", "in", self.ids), ("state", "in", ("draft", "sent"))]
-        )
-
-    def action_renew(self):
-        """Create (or reopen) the renewal quotation of this deadline."""
-        self.ensure_one()
-        self._check_renewable()
-        order = self._get_open_renewal_lines()[:1].order_id
-        if not order:
-            order = self.env["sale.order"].create(self._prepare_renewal_order_values())
-            self.message_post(
-                body=_("Renewal quotation %s created.", order._get_html_link()),
-                subtype_xmlid="mail.mt_note",
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": order.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
-
-    def action_view_sale_orders(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
-        action["domain"] = [("order_line.deadline_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_view_terms(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "expiry_management.action_expiry_deadline_term"
-        )
-        action["domain"] = [("deadline_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
-
-    # ------------------------------------------------------------------
-    # Daily refresh
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        result = super().write(vals)
-        if "date_expiry" in vals or vals.get("state") in ("closed", "cancelled"):
-            # A renewal starts a new reminder ladder; an ended deadline gets none.
-            self.env["expiry.reminder"]._cancel_obsolete(self)
-        return result
-
-    @api.model
-    def _cron_update_states(self, company, today, limit):
-        """Move ``company``'s deadlines along, ``today`` being the company's
-        day: draft -> active from the start date, active -> expired once the
-        expiry date has passed, expired -> closed ``close_after_days`` later
-        (0: never). ORM writes, so automation rules on the state fire.
-
-        :return: ``(processed, still to process)``, at most ``limit`` processed
-        """
-        deadlines = self.sudo()
-        base = [("company_id", "=", company.id)]
-        steps = [
-            ([("state", "=", "draft"), ("date_start", "!=", False), ("date_start", "<=", today)], "active"),
-            ([("state", "=", "active"), ("date_expiry", "<", today)], "expired"),
-        ]
-        close_after = self._get_expiry_param("close_after_days")
-        if close_after > 0:
-            steps.append(
-                (
-                    [
-                        ("state", "=", "expired"),
-                        ("date_expiry", "<", today - datetime.timedelta(days=close_after)),
-                    ],
-                    "closed",
-                )
-            )
-        done = remaining = 0
-        for domain, state in steps:
-            if done < limit:
-                todo = deadlines.search(base + domain, limit=limit - done)
-                if todo:
-                    todo.write({"state": state})
-                    if state == "expired":
-                        todo._expiry_join_winback_list()
-                    done += len(todo)
-            if done >= limit:
-                remaining += deadlines.search_count(base + domain)
-        return done, remaining
-
-    def _expiry_join_winback_list(self):
-        """Subscribe the customers of these expired deadlines to the win-back
-        mailing list of the settings, unless they opted out or are
-        blacklisted. One contact per e-mail address."""
-        list_id = self._get_expiry_param("winback_mailing_list_id")
-        mailing_list = self.env["mailing.list"].sudo().browse(list_id).exists() if list_id else False
-        if not mailing_list:
-            return
-        partners = {}
-        for partner in self.partner_id:
-            if partner.email_normalized:
-                partners.setdefault(partner.email_normalized, partner)
-        if not partners:
-            return
-        blacklisted = set(
-            self.env["mail.blacklist"].sudo().search([("email", "in", list(partners))]).mapped("email")
-        )
-        contacts = self.env["mailing.contact"].sudo().search([("email_normalized", "in", list(partners))])
-        by_email = {}
-        for contact in contacts:
-            by_email.setdefault(contact.email_normalized, contact)
-        subscriptions = (
-            self.env["mailing.subscription"]
-            .sudo()
-            .search([("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)])
-        )
-        subscribed = set(subscriptions.contact_id.ids)
-        new_subscriptions, new_contacts = [], []
-        for email, partner in partners.items():
-            if email in blacklisted:
-                continue
-            contact = by_email.get(email)
-            if contact:
-                if contact.id not in subscribed:
-                    new_subscriptions.append({"contact_id": contact.id, "list_id": mailing_list.id})
-            else:
-                new_contacts.append(
-                    {
-                        "name": partner.name,
-                        "email": partner.email,
-                        "company_name": partner.commercial_company_name or False,
-                        "subscription_ids": [fields.Command.create({"list_id": mailing_list.id})],
-                    }
-                )
-        self.env["mailing.subscription"].sudo().create(new_subscriptions)
-        self.env["mailing.contact"].sudo().create(new_contacts)
-
-    @api.model
-    def _refresh_urgency(self):
-        """Recompute the stored urgency of open deadlines whose bucket changed
-        since yesterday. One search per bucket, whatever the volume."""
-        today = self._today()
-        soon = self._get_expiry_param("upcoming_days")
-        window = max(self._get_expiry_param("portal_renewal_days"), soon)
-        d = datetime.timedelta
-        buckets = {
-            "expired": [("date_expiry", "<", today)],
-            "soon": [("date_expiry", ">=", today), ("date_expiry", "<=", today + d(days=soon))],
-            "window": [
-                ("date_expiry", ">", today + d(days=soon)),
-                ("date_expiry", "<=", today + d(days=window)),
-            ],
-            "later": [("date_expiry", ">", today + d(days=window))],
-        }
-        stale = self.browse()
-        for bucket, domain in buckets.items():
-            stale |= self.search(domain + [("state", "in", OPEN_STATES), ("urgency", "!=", bucket)])
-        if stale:
-            self.env.add_to_compute(self._fields["urgency"], stale)
-            stale.flush_recordset(["urgency"])
-        return stale
+            except ValueError:
+                self.date_expiry = False

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
-from ..tools import expiry_range_for_due, reminder_window
+from ..tools import CRASH_ERRORS, RECORD_ERRORS, expiry_range_for_due, reminder_window
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +19,16 @@ REMINDER_STATES = [
     ("sent", "Sent"),
     ("cancelled", "Cancelled"),
     ("failed", "Failed"),
+]
+# Why a timed e-mail was cancelled. "renewed": its term was replaced; if the
+# renewal is rolled back (order cancelled), the term comes back and so does
+# the e-mail (see _prepare_reminders).
+CANCEL_CODES = [
+    ("renewed", "Term replaced"),
+    ("ended", "Deadline ended"),
+    ("stale", "Too late"),
+    ("stage", "Stage archived"),
+    ("user", "By a user"),
 ]
 
 
@@ -85,6 +95,7 @@ class ExpiryReminder(models.Model):
     )
     date_sent = fields.Datetime(string="Sent On", readonly=True)
     error = fields.Text(string="Reason", readonly=True, help="Why the e-mail was not sent.")
+    cancel_code = fields.Selection(CANCEL_CODES, string="Cancelled Because", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", index="btree_not_null")
 
     _sql_constraints = [
@@ -179,26 +190,26 @@ class ExpiryReminder(models.Model):
 
     def action_cancel(self):
         self._check_scheduled()
-        self.sudo()._set_cancelled(_("Cancelled by %s.", self.env.user.name))
+        self.sudo()._set_cancelled(_("Cancelled by %s.", self.env.user.name), "user")
         return True
 
     def action_retry(self):
         """Reschedule failed e-mails (e.g. after fixing the customer's address)."""
         if self.filtered(lambda r: r.state != "failed"):
             raise UserError(_("Only failed e-mails can be retried."))
-        today = self.env["expiry.deadline"]._today()
+        Deadline = self.env["expiry.deadline"]
         self.sudo().write({"state": "scheduled", "error": False})
         for reminder in self:
-            reminder.date_due = max(reminder.date_due, today)
+            reminder.date_due = max(reminder.date_due, Deadline._company_today(reminder.company_id))
         return True
 
     # ------------------------------------------------------------------
     # State changes (no access check: callers decide)
     # ------------------------------------------------------------------
-    def _set_cancelled(self, reason):
+    def _set_cancelled(self, reason, code=False):
         scheduled = self.filtered(lambda r: r.state == "scheduled")
         scheduled.activity_id.sudo().unlink()
-        scheduled.write({"state": "cancelled", "error": reason})
+        scheduled.write({"state": "cancelled", "error": reason, "cancel_code": code})
 
     def _set_failed(self, reason):
         self.activity_id.sudo().unlink()
@@ -211,10 +222,10 @@ class ExpiryReminder(models.Model):
         reminders = self.sudo().search([("deadline_id", "in", deadlines.ids), ("state", "=", "scheduled")])
         renewed = reminders.filtered(lambda r: r.date_expiry != r.deadline_id.date_expiry)
         renewed._set_cancelled(
-            _("The expiry date changed (renewal or correction): a new reminder ladder starts.")
+            _("The expiry date changed (renewal or correction): a new reminder ladder starts."), "renewed"
         )
         ended = (reminders - renewed).filtered(lambda r: r.deadline_id.state in ("closed", "cancelled"))
-        ended._set_cancelled(_("The deadline is closed or cancelled."))
+        ended._set_cancelled(_("The deadline is closed or cancelled."), "ended")
 
     # ------------------------------------------------------------------
     # Preparing the ladder
@@ -256,7 +267,14 @@ class ExpiryReminder(models.Model):
                            NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                       FROM expiry_deadline d
                      WHERE d.id IN %(ids)s
-                    ON CONFLICT (deadline_id, stage_id, date_expiry) DO NOTHING
+                    -- a row cancelled because its term was replaced comes back
+                    -- when the term does (the renewal was rolled back)
+                    ON CONFLICT (deadline_id, stage_id, date_expiry) DO UPDATE
+                       SET state = 'scheduled', error = NULL, cancel_code = NULL,
+                           date_due = EXCLUDED.date_due, write_uid = EXCLUDED.write_uid,
+                           write_date = EXCLUDED.write_date
+                     WHERE expiry_reminder.state = 'cancelled'
+                       AND expiry_reminder.cancel_code = 'renewed'
                     RETURNING id
                     """,
                     stage=stage.id,
@@ -267,8 +285,9 @@ class ExpiryReminder(models.Model):
             )
             new_ids.extend(row[0] for row in rows)
         if new_ids:
-            # rows inserted in SQL: the ORM cache of the one2many is stale
+            # rows inserted (or reopened) in SQL: the ORM cache is stale
             self.env["expiry.deadline"].invalidate_model(["reminder_ids"])
+            self.invalidate_model(["state", "error", "cancel_code", "date_due"])
         reminders = self.browse(new_ids)
         reminders._schedule_review_activities()
         return reminders
@@ -352,7 +371,9 @@ class ExpiryReminder(models.Model):
         stale = self.sudo().search(
             [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
         )
-        stale._set_cancelled(_("Not sent: it was due more than %s days ago when the scheduler ran.", catchup))
+        stale._set_cancelled(
+            _("Not sent: it was due more than %s days ago when the scheduler ran.", catchup), "stale"
+        )
         return stale
 
     def _send(self):
@@ -369,15 +390,13 @@ class ExpiryReminder(models.Model):
         for reminder in reminders:
             deadline, stage = reminder.deadline_id, reminder.stage_id
             if not stage.active:
-                reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name))
-            elif deadline.date_expiry != reminder.date_expiry or deadline.state in (
-                "closed",
-                "cancelled",
-                "draft",
-            ):
-                reminder._set_cancelled(_("The deadline was renewed, closed or cancelled in the meantime."))
+                reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name), "stage")
+            elif deadline.date_expiry != reminder.date_expiry:
+                reminder._set_cancelled(_("The deadline was renewed in the meantime."), "renewed")
+            elif deadline.state in ("closed", "cancelled", "draft"):
+                reminder._set_cancelled(_("The deadline was closed or cancelled in the meantime."), "ended")
             elif stage.only_if_expired and deadline.state != "expired":
-                reminder._set_cancelled(_("The deadline did not expire."))
+                reminder._set_cancelled(_("The deadline did not expire."), "ended")
             elif not deadline.partner_id.email_normalized:
                 reminder._set_failed(
                     _("The customer %s has no valid e-mail address.", deadline.partner_id.display_name)
@@ -393,18 +412,23 @@ class ExpiryReminder(models.Model):
                 email_values.update(subject=group.subject, body_html=group.body_html)
             sent |= group._send_group(template, email_values)
         if sent:
-            sent._schedule_callbacks()
             mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if mail_cron:
                 mail_cron.sudo()._trigger()
         return sent
 
     def _send_group(self, template, email_values):
-        """Render and queue the mails of reminders sharing a template; on an
-        error, retry one by one so that one bad record fails alone."""
+        """Render and queue the mails of reminders sharing a template, mark
+        them sent, log them and schedule their callbacks, all or nothing; on
+        an error, retry one by one so that one bad record fails alone. A crash
+        (CRASH_ERRORS) is not a record's fault: it rolls the run back."""
         try:
             with self.env.cr.savepoint():
                 mails = self._queue_mails(template, email_values)
+                self._mark_sent(mails)
+                self._schedule_callbacks()
+        except CRASH_ERRORS:
+            raise
         except Exception as error:  # noqa: BLE001 - reported on the reminder, never a traceback
             if len(self) == 1:
                 _logger.info("Timed e-mail %s could not be sent: %s", self.id, error)
@@ -414,6 +438,11 @@ class ExpiryReminder(models.Model):
             for reminder in self:
                 sent |= reminder._send_group(template, email_values)
             return sent
+        return self
+
+    def _mark_sent(self, mails):
+        """Link the queued ``mails`` to these reminders, mark them sent and log
+        them in the deadlines' chatter."""
         mail_by_deadline = {mail.res_id: mail.id for mail in mails}
         self.activity_id.sudo().unlink()
         # One write for the whole batch (automation rules on reminders see
@@ -448,7 +477,6 @@ class ExpiryReminder(models.Model):
                 for reminder in self
             }
         )
-        return self
 
     def _queue_mails(self, template, email_values):
         return template.sudo().send_mail_batch(self.deadline_id.ids, email_values=email_values)
@@ -509,17 +537,40 @@ class ExpiryReminder(models.Model):
         batch = max(deadline_model._get_expiry_param("reminder_batch_size"), 1)
         done = remaining = 0
         for company in self.env["res.company"].sudo().search([]):
-            today = deadline_model._company_today(company)
-            count, left = deadline_model._cron_update_states(company, today, batch)
-            done += count
-            remaining += left
-            self._cancel_stale(company, today)
-            self._prepare_reminders(company, today)
-            count, left = self._send_due_reminders(company, today, batch)
+            count, left = self._cron_daily_pass_company(company, batch)
             done += count
             remaining += left
         deadline_model._refresh_urgency()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    @api.model
+    def _cron_daily_pass_company(self, company, batch):
+        """One batch of the daily pass for ``company``, in its time zone. Each
+        step has its own savepoint: a step that fails for this company is
+        logged and the next steps, and the other companies, go on.
+
+        :return: ``(processed, still to process)``
+        """
+        deadline_model = self.env["expiry.deadline"].sudo()
+        today = deadline_model._company_today(company)
+        done = remaining = 0
+        steps = [
+            ("states", lambda: deadline_model._cron_update_states(company, today, batch)),
+            ("stale", lambda: self._cancel_stale(company, today)),
+            ("prepare", lambda: self._prepare_reminders(company, today)),
+            ("send", lambda: self._send_due_reminders(company, today, batch)),
+        ]
+        for name, step in steps:
+            try:
+                with self.env.cr.savepoint():
+                    result = step()
+            except RECORD_ERRORS as error:
+                _logger.warning("Daily pass, company %s, step %s failed: %s", company.name, name, error)
+                continue
+            if isinstance(result, tuple):
+                done += result[0]
+                remaining += result[1]
         return done, remaining
 
     @api.model

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import MAX_WINDOW_DAYS
+
 
 class ExpiryReminderStage(models.Model):
     """One rung of the reminder ladder: which e-mail goes out how many days
@@ -63,6 +65,14 @@ class ExpiryReminderStage(models.Model):
     @api.constrains("offset_days", "only_if_expired")
     def _check_offset(self):
         for stage in self:
+            if abs(stage.offset_days) > MAX_WINDOW_DAYS:
+                raise ValidationError(
+                    _(
+                        "Stage %(stage)s: the days from expiry must lie between -%(max)s and %(max)s.",
+                        stage=stage.name,
+                        max=MAX_WINDOW_DAYS,
+                    )
+                )
             if stage.only_if_expired and stage.offset_days <= 0:
                 raise ValidationError(
                     _(

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import DURATION_UNITS
+from ..tools import DURATION_UNITS, MAX_DURATION
 
 
 class ProductTemplate(models.Model):
@@ -37,13 +37,24 @@ class ProductTemplate(models.Model):
         positive = (operator == "=") == bool(value)
         return [("expiry_duration", ">" if positive else "<=", 0)]
 
-    @api.constrains("expiry_duration")
+    @api.constrains("expiry_duration", "expiry_duration_unit")
     def _check_expiry_duration(self):
+        units = dict(self._fields["expiry_duration_unit"]._description_selection(self.env))
         for template in self:
             if template.expiry_duration < 0:
                 raise ValidationError(
                     _(
                         "The renewal duration of %(product)s cannot be negative.",
                         product=template.display_name,
+                    )
+                )
+            maximum = MAX_DURATION.get(template.expiry_duration_unit)
+            if maximum and template.expiry_duration > maximum:
+                raise ValidationError(
+                    _(
+                        "The renewal duration of %(product)s can be at most %(max)s %(unit)s.",
+                        product=template.display_name,
+                        max=maximum,
+                        unit=units[template.expiry_duration_unit].lower(),
                     )
                 )

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .expiry_deadline import EXPIRY_PARAM_MAX
+
 # settings field -> key of EXPIRY_PARAMS (see expiry_deadline.py)
 EXPIRY_SETTING_FIELDS = {
     "expiry_upcoming_days": "upcoming_days",
@@ -43,6 +45,11 @@ class ResConfigSettings(models.TransientModel):
         string="Close Expired Deadlines After (days)",
         help="Expired deadlines are closed this many days after their expiry date. " "0 keeps them expired.",
     )
+    expiry_renewal_pricelist_discount = fields.Boolean(
+        string="Pricelist Discounts on Renewals",
+        help="A renewal is charged at the deadline's agreed unit price. Tick to let a "
+        "pricelist's percentage discount apply on top of it.",
+    )
     expiry_winback_mailing_list_id = fields.Many2one(
         "mailing.list",
         string="Win-back Mailing List",
@@ -55,6 +62,9 @@ class ResConfigSettings(models.TransientModel):
         deadline = self.env["expiry.deadline"]
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             values[field_name] = deadline._get_expiry_param(key)
+        values["expiry_renewal_pricelist_discount"] = bool(
+            deadline._get_expiry_param("renewal_pricelist_discount")
+        )
         list_id = deadline._get_expiry_param("winback_mailing_list_id")
         values["expiry_winback_mailing_list_id"] = (
             self.env["mailing.list"].sudo().browse(list_id).exists().id if list_id else False
@@ -67,6 +77,10 @@ class ResConfigSettings(models.TransientModel):
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             params.set_param(f"expiry_management.{key}", str(self[field_name]))
         params.set_param(
+            "expiry_management.renewal_pricelist_discount",
+            "1" if self.expiry_renewal_pricelist_discount else "0",
+        )
+        params.set_param(
             "expiry_management.winback_mailing_list_id", str(self.expiry_winback_mailing_list_id.id or 0)
         )
 
@@ -75,3 +89,12 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if min(settings[name] for name in EXPIRY_SETTING_FIELDS) < 0:
                 raise ValidationError(_("The deadline windows and grace period cannot be negative."))
+            for name, key in EXPIRY_SETTING_FIELDS.items():
+                if settings[name] > EXPIRY_PARAM_MAX[key]:
+                    raise ValidationError(
+                        _(
+                            "%(setting)s can be at most %(max)s days.",
+                            setting=settings._fields[name].get_description(self.env)["string"],
+                            max=EXPIRY_PARAM_MAX[key],
+                        )
+                    )

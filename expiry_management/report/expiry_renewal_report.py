@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
-from ..models.expiry_deadline import EXPIRY_PARAMS, STATES
+from ..models.expiry_deadline import EXPIRY_PARAM_MAX, EXPIRY_PARAMS, STATES
 
 OUTCOMES = [
     ("renewed", "Renewed"),
@@ -69,6 +69,8 @@ class ExpiryRenewalReport(models.Model):
     def _query(self):
         columns = self._deadline_columns()
         risk_days = int(EXPIRY_PARAMS["portal_renewal_days"])
+        # the same bound as _get_expiry_param: a huge stored value never overflows
+        max_days = int(EXPIRY_PARAM_MAX["portal_renewal_days"])
         return f"""
             SELECT row_number() OVER (ORDER BY outcome, date, deadline_id) AS id, rows.*
               FROM (
@@ -91,7 +93,7 @@ class ExpiryRenewalReport(models.Model):
                  WHERE d.state IN ('draft', 'active')
                    AND d.date_expiry >= CURRENT_DATE
                    AND d.date_expiry <= CURRENT_DATE + COALESCE(
-                       (SELECT NULLIF(value, '')::integer FROM ir_config_parameter
+                       (SELECT LEAST(value::numeric, {max_days})::integer FROM ir_config_parameter
                          WHERE key = 'expiry_management.portal_renewal_days'
                            AND value ~ '^[0-9]+$'),
                        {risk_days})

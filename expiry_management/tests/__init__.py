@@ -7,6 +7,7 @@ from . import (
     test_dashboard_tour,
     test_date_rules,
     test_deadline,
+    test_hardening,
     test_partner,
     test_reminder_date_rules,
     test_reminder_ladder,

@@ -1,5 +1,9 @@
 from .date_rules import (
     DURATION_UNITS,
+    MAX_DURATION,
+    MAX_WINDOW_DAYS,
+    MAX_YEAR,
+    MIN_YEAR,
     add_duration,
     close_due_date,
     days_between,
@@ -9,4 +13,6 @@ from .date_rules import (
     reminder_is_stale,
     reminder_window,
     renewal_base_date,
+    shift_days,
 )
+from .parsing import CRASH_ERRORS, RECORD_ERRORS, parse_id, parse_page

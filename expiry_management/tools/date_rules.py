@@ -27,6 +27,15 @@ _UNIT_DELTAS = {
     "month": lambda n: relativedelta(months=n),
     "year": lambda n: relativedelta(years=n),
 }
+# The longest renewal duration accepted, per unit (a century): beyond it the
+# date arithmetic of a renewal, a reminder or a report would overflow.
+MAX_DURATION = {"day": 36600, "week": 5220, "month": 1200, "year": 100}
+# Day windows of the settings and offsets of the ladders: ten years at most.
+MAX_WINDOW_DAYS = 3660
+# Deadlines are dated within these years, so that every rule above stays
+# within the calendar (datetime.date ends in 9999).
+MIN_YEAR = 1900
+MAX_YEAR = 2999
 
 
 def add_duration(date, count, unit):
@@ -43,7 +52,21 @@ def add_duration(date, count, unit):
         raise ValueError(f"unknown duration unit {unit!r}")
     if not count or count < 1:
         raise ValueError("the duration must be at least 1")
-    return date + _UNIT_DELTAS[unit](int(count))
+    if count > MAX_DURATION[unit]:
+        raise ValueError(f"the duration must be at most {MAX_DURATION[unit]} {unit}s")
+    try:
+        return date + _UNIT_DELTAS[unit](int(count))
+    except (OverflowError, ValueError) as error:
+        raise ValueError(f"{date} + {count} {unit}(s) is beyond the calendar") from error
+
+
+def shift_days(date, days):
+    """Return ``date`` moved by ``days`` (negative: back), or raise a
+    ValueError instead of an OverflowError when that leaves the calendar."""
+    try:
+        return date + datetime.timedelta(days=int(days or 0))
+    except (OverflowError, ValueError) as error:
+        raise ValueError(f"{date} {days:+} days is beyond the calendar") from error
 
 
 def renewal_base_date(current_expiry, renewal_date, grace_days=0):

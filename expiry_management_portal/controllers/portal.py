@@ -1,13 +1,12 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import datetime
-
 from werkzeug.urls import url_encode
 
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.expiry_management.tools import parse_page
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -49,32 +48,19 @@ class ExpiryDeadlinePortal(CustomerPortal):
         }
 
     def _get_deadline_searchbar_filters(self):
-        Deadline = request.env["expiry.deadline"]
-        today = Deadline._today()
-        window = today + datetime.timedelta(days=Deadline._get_expiry_param("portal_renewal_days"))
-        open_states = ("active", "expired")
-        return {
-            "all": {"label": _("All"), "domain": []},
-            "active": {
-                "label": _("Active"),
-                "domain": [("state", "=", "active"), ("date_expiry", ">=", today)],
-            },
-            "soon": {
-                "label": _("Expiring Soon"),
-                "domain": [
-                    ("state", "in", open_states),
-                    ("date_expiry", ">=", today),
-                    ("date_expiry", "<=", window),
-                ],
-            },
-            "expired": {
-                "label": _("Expired"),
-                "domain": [("state", "in", open_states), ("date_expiry", "<", today)],
-            },
+        # The model decides the dates (company's today, renewal window, grace).
+        domains = request.env["expiry.deadline"]._get_portal_filter_domains()
+        labels = {
+            "all": _("All"),
+            "active": _("Active"),
+            "soon": _("Expiring Soon"),
+            "expired": _("Expired"),
         }
+        return {key: {"label": labels[key], "domain": domains[key]} for key in labels}
 
     def _prepare_deadlines_portal_values(self, page=1, sortby=None, filterby=None, **kwargs):
         Deadline = request.env["expiry.deadline"]
+        page = parse_page(page)
         values = self._prepare_portal_layout_values()
         searchbar_sortings = self._get_deadline_searchbar_sortings()
         searchbar_filters = self._get_deadline_searchbar_filters()
@@ -155,7 +141,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
             "is_public": user._is_public(),
             "can_renew": is_owner and not renewal_error,
             "renewal_error": renewal_error,
-            "new_date_expiry": deadline_sudo._compute_renewal_dates()[1]
+            "new_date_expiry": deadline_sudo._get_renewal_dates()[1]
             if is_owner and not renewal_error
             else False,
             "in_cart": in_cart,

@@ -1,17 +1,76 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import datetime
+import logging
 import uuid
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.expiry_management.tools import days_between
+from odoo.addons.expiry_management.tools import days_between, shift_days
+
+_logger = logging.getLogger(__name__)
 
 # States a customer may renew online from (drafts are internal, closed and
 # cancelled deadlines are over).
 PORTAL_RENEWABLE_STATES = ("active", "expired")
+
+# The fields of a deadline a portal user may read (RPC, templates rendered
+# as them, domains): what "My deadlines" shows, the online renewal, and what
+# the portal chatter and the mail thread need. Everything else (internal
+# notes, origin, bank institute, team, renewal orders, payment follow-up,
+# timed e-mails, scheduled-action errors, ...) is for employees only, even on
+# the customer's own deadlines. Extend it in a module of your own by
+# overriding _get_portal_readable_fields.
+PORTAL_READABLE_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "name",
+        "description",
+        "partner_id",
+        "commercial_partner_id",
+        "product_id",
+        "quantity",
+        "price_unit",
+        "amount",
+        "currency_id",
+        "company_id",
+        "user_id",
+        "date_start",
+        "date_expiry",
+        "days_remaining",
+        "state",
+        "term_ids",
+        "renewal_count",
+        "is_renewable",
+        "portal_can_renew",
+        "portal_renewal_date_expiry",
+        "portal_renewal_url",
+        # portal.mixin
+        "access_url",
+        "access_token",
+        "access_warning",
+        # mail.thread, for the portal chatter (messages have rules of their own)
+        "message_ids",
+        "website_message_ids",
+        "message_follower_ids",
+        "message_partner_ids",
+        "message_is_follower",
+        "has_message",
+        "message_attachment_count",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_main_attachment_id",
+        "rating_ids",
+        # magic columns
+        "create_date",
+        "write_date",
+    }
+)
 
 
 class ExpiryDeadline(models.Model):
@@ -47,8 +106,42 @@ class ExpiryDeadline(models.Model):
             can_renew = not deadline._get_portal_renewal_error(partner)
             deadline.portal_can_renew = can_renew
             deadline.portal_renewal_date_expiry = (
-                deadline.sudo()._compute_renewal_dates()[1] if can_renew else False
+                deadline.sudo()._get_renewal_dates()[1] if can_renew else False
             )
+
+    # ------------------------------------------------------------------
+    # What a portal user may read: the allow-list
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_portal_readable_fields(self):
+        return PORTAL_READABLE_FIELDS
+
+    def check_field_access_rights(self, operation, field_names):
+        result = super().check_field_access_rights(operation, field_names)
+        if self.env.su or not self.env.user.share:
+            return result
+        allowed = self._get_portal_readable_fields()
+        if not field_names:
+            # "all the fields I may read": the allow-list
+            return [name for name in result if name in allowed]
+        denied = [name for name in field_names if name in self._fields and name not in allowed]
+        if denied:
+            _logger.info("Portal access to deadline fields denied: uid %s, fields %s", self.env.uid, denied)
+            raise AccessError(
+                _(
+                    "You are not allowed to see these details of your deadlines: %(fields)s.",
+                    fields=", ".join(denied),
+                )
+            )
+        return result
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        result = super().fields_get(allfields, attributes)
+        if self.env.su or not self.env.user.share:
+            return result
+        allowed = self._get_portal_readable_fields()
+        return {name: description for name, description in result.items() if name in allowed}
 
     def _compute_portal_renewal_url(self):
         # Core field (empty there): here the absolute link to the deadline in
@@ -76,15 +169,37 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     # May this deadline be renewed online, now, by this customer?
     # ------------------------------------------------------------------
-    def _get_portal_renewal_window(self):
+    def _get_portal_renewal_window(self, today=None):
         """Return ``(first_day, last_day)``: the expiry dates a deadline may
         have to be renewed online today in its company (renewal window before
         expiry, grace period after it)."""
-        self.ensure_one()
-        today = self._company_today(self.company_id)
+        if today is None:
+            self.ensure_one()
+            today = self._company_today(self.company_id)
         window = self._get_expiry_param("portal_renewal_days")
         grace = self._get_expiry_param("renewal_grace_days")
-        return today - datetime.timedelta(days=grace), today + datetime.timedelta(days=window)
+        return shift_days(today, -grace), shift_days(today, window)
+
+    @api.model
+    def _get_portal_filter_domains(self):
+        """Domains of the filters of "My deadlines", in the current company's
+        day: "soon" holds the deadlines inside the online renewal window (or
+        the grace period after expiry), the ones a Renew button is offered for
+        by date."""
+        company = self.env.company
+        today = self._company_today(company)
+        first_day, last_day = self.with_company(company).browse()._get_portal_renewal_window(today)
+        open_states = list(PORTAL_RENEWABLE_STATES)
+        return {
+            "all": [],
+            "active": [("state", "=", "active"), ("date_expiry", ">=", today)],
+            "soon": [
+                ("state", "in", open_states),
+                ("date_expiry", ">=", first_day),
+                ("date_expiry", "<=", last_day),
+            ],
+            "expired": [("state", "in", open_states), ("date_expiry", "<", today)],
+        }
 
     def _get_portal_renewal_error(self, partner):
         """Why ``partner`` may not renew this deadline online now, or False.
@@ -103,21 +218,19 @@ class ExpiryDeadline(models.Model):
                 "%(deadline)s cannot be renewed online; please contact us.",
                 deadline=deadline.display_name,
             )
-        try:
-            deadline._check_renewable()
-        except UserError as error:
+        reason = deadline._get_renewal_error(start=True)
+        if reason:
             return _(
                 "%(deadline)s cannot be renewed online (%(reason)s); please contact us.",
                 deadline=deadline.display_name,
-                reason=error.args[0],
+                reason=reason,
             )
         first_day, last_day = deadline._get_portal_renewal_window()
         if deadline.date_expiry > last_day:
             return _(
                 "%(deadline)s can be renewed online from %(date)s.",
                 deadline=deadline.display_name,
-                date=deadline.date_expiry
-                - datetime.timedelta(days=self._get_expiry_param("portal_renewal_days")),
+                date=shift_days(deadline.date_expiry, -self._get_expiry_param("portal_renewal_days")),
             )
         if deadline.date_expiry < first_day:
             return _(

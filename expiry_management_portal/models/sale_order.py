@@ -3,6 +3,8 @@
 from odoo import _, models
 from odoo.exceptions import UserError
 
+from odoo.addons.expiry_management.tools import parse_id
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -24,32 +26,55 @@ class SaleOrder(models.Model):
         result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
         return self.env["sale.order.line"].browse(result.get("line_id"))
 
+    def _expiry_parse_deadline_id(self, deadline_id):
+        """The deadline id a cart request names (False when it names none).
+        Parsed once, strictly, for every cart hook."""
+        if deadline_id in (None, False, ""):
+            return False
+        number = parse_id(deadline_id)
+        if not number:
+            raise UserError(_("This deadline does not exist."))
+        return number
+
     def _expiry_get_deadline(self, deadline_id):
         """The deadline a cart operation refers to, checked against this cart's
         customer. ``deadline_id`` may come straight from a form (string)."""
         self.ensure_one()
-        try:
-            deadline = self.env["expiry.deadline"].sudo().browse(int(deadline_id)).exists()
-        except (TypeError, ValueError):
-            deadline = None
+        number = self._expiry_parse_deadline_id(deadline_id)
+        deadline = self.env["expiry.deadline"].sudo().browse(number).exists() if number else None
         if not deadline:
             raise UserError(_("This deadline does not exist."))
         deadline._check_portal_renewal(self.partner_id)
         return deadline
 
+    def _expiry_check_line_deadline(self, line, deadline_id):
+        """A cart line keeps the deadline it was created for: a request naming
+        another deadline for it (or a deadline for a plain line) is refused."""
+        number = self._expiry_parse_deadline_id(deadline_id)
+        if line and number and line.deadline_id.id != number:
+            raise UserError(_("This cart line cannot be changed into the renewal of another deadline."))
+
     def _cart_find_product_line(self, product_id=None, line_id=None, deadline_id=False, **kwargs):
-        lines = super()._cart_find_product_line(product_id, line_id, **kwargs)
         if line_id:
+            lines = super()._cart_find_product_line(product_id, line_id, **kwargs)
+            self._expiry_check_line_deadline(lines[:1], deadline_id)
             return lines
-        # A renewal line only matches the same deadline; a plain purchase of
-        # the same product never lands on (or increases) a renewal line.
-        deadline_id = int(deadline_id) if str(deadline_id or "").isdigit() else False
-        return lines.filtered(lambda line: line.deadline_id.id == deadline_id)
+        number = self._expiry_parse_deadline_id(deadline_id)
+        if number:
+            # A deadline has one renewal line per cart, whatever else the
+            # request says (linked line, attributes).
+            return self.order_line.filtered(
+                lambda line: line.deadline_id.id == number and line.product_id.id == product_id
+            )
+        # A plain purchase of the product never lands on (or increases) a renewal line.
+        lines = super()._cart_find_product_line(product_id, line_id, **kwargs)
+        return lines.filtered(lambda line: not line.deadline_id)
 
     def _verify_updated_quantity(self, order_line, product_id, new_qty, deadline_id=False, **kwargs):
         new_qty, warning = super()._verify_updated_quantity(order_line, product_id, new_qty, **kwargs)
+        self._expiry_check_line_deadline(order_line, deadline_id)
         deadline = order_line.deadline_id
-        if deadline_id:
+        if not deadline and deadline_id:
             deadline = self._expiry_get_deadline(deadline_id)
         if deadline:
             # A renewal renews the deadline's quantity, not more, not less.
@@ -69,6 +94,8 @@ class SaleOrder(models.Model):
         values.update(
             deadline_id=deadline.id,
             deadline_expiry_ordered=deadline.date_expiry,
+            # a renewal is a line of its own, never an option of another line
+            linked_line_id=False,
         )
         return values
 

@@ -1,7 +1,8 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class SaleOrderLine(models.Model):
@@ -16,49 +17,36 @@ class SaleOrderLine(models.Model):
         "carts), confirming this order does not extend it a second time.",
     )
 
-    def _get_display_price(self):
-        """A renewal is charged at the deadline's agreed unit price, when it
-        has one in the order's currency; otherwise the pricelist applies."""
-        deadline = self.deadline_id.sudo()
-        if (
-            deadline
-            and deadline.price_unit
-            and self.product_id == deadline.product_id
-            and deadline.currency_id == self.order_id.currency_id
-        ):
-            return deadline.price_unit
-        return super()._get_display_price()
+    @api.constrains("product_uom_qty", "deadline_id")
+    def _check_online_renewal_quantity(self):
+        """In a website cart, a renewal renews the deadline's quantity: no
+        route of the shop may lower or raise it (the price follows it)."""
+        for line in self.sudo().filtered(lambda sol: sol.deadline_id and sol.order_id.website_id):
+            if line.state not in ("draft", "sent"):
+                continue
+            quantity = line.deadline_id.quantity or 1.0
+            if float_compare(
+                line.product_uom_qty, quantity, precision_rounding=line.product_uom.rounding or 0.01
+            ):
+                raise ValidationError(
+                    _(
+                        "The renewal of %(deadline)s is for %(quantity)s, as agreed: it cannot be changed online.",
+                        deadline=line.deadline_id.display_name,
+                        quantity=quantity,
+                    )
+                )
 
-    def _expiry_stale_renewal_lines(self):
-        """Lines ordered for an expiry date the deadline no longer has, and
-        not applied yet: their deadline was renewed by something else since."""
-        lines = self.sudo().filtered(lambda line: line.deadline_id and line.deadline_expiry_ordered)
-        if not lines:
-            return lines
-        applied = (
-            self.env["expiry.deadline.term"]
-            .sudo()
-            .search([("sale_order_line_id", "in", lines.ids), ("state", "=", "done")])
-            .sale_order_line_id
-        )
-        return (lines - applied).filtered(
-            lambda line: line.deadline_id.date_expiry != line.deadline_expiry_ordered
-        )
-
-    def _expiry_apply_renewals(self):
-        stale = self._expiry_stale_renewal_lines()
-        for line in stale:
-            line.order_id.message_post(
-                body=_(
-                    "%(deadline)s was not renewed by this order: it was already renewed "
-                    "(now expiring on %(date)s) after the customer ordered it. "
-                    "Refund or adjust the order.",
-                    deadline=line.deadline_id._get_html_link(),
-                    date=line.deadline_id.date_expiry,
-                ),
-                subtype_xmlid="mail.mt_note",
+    def _expiry_get_skip_reason(self):
+        reason = super()._expiry_get_skip_reason()
+        if reason:
+            return reason
+        line = self.sudo()
+        if line.deadline_expiry_ordered and line.deadline_id.date_expiry != line.deadline_expiry_ordered:
+            return _(
+                "it was already renewed (now expiring on %(date)s) after the customer ordered it.",
+                date=line.deadline_id.date_expiry,
             )
-        return super(SaleOrderLine, self - stale)._expiry_apply_renewals()
+        return False
 
     def _expiry_check_portal_renewal_still_valid(self):
         """Raise a ValidationError when this cart renewal line cannot be paid."""

@@ -1,0 +1,8 @@
+from . import (
+    test_portal_access,
+    test_portal_hardening,
+    test_portal_payment_webhook,
+    test_portal_query_count,
+    test_portal_renewal,
+    test_portal_tour,
+)

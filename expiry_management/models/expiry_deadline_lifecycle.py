@@ -1,0 +1,196 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The deadline's lifecycle: which state may follow which, the buttons that
+move it, and the daily moves of the scheduled action."""
+
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+from ..tools import RECORD_ERRORS, shift_days
+from .expiry_deadline import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+# The one table of allowed state changes: every action_* and the daily pass
+# go through _check_transition. (Renewal and its rollback set the state
+# themselves: a renewal always makes the deadline active again.)
+STATE_TRANSITIONS = {
+    "draft": ("active", "cancelled"),
+    "active": ("expired", "closed", "cancelled"),
+    "expired": ("active", "closed", "cancelled"),
+    "closed": ("active", "cancelled"),
+    "cancelled": ("draft",),
+}
+
+
+class ExpiryDeadline(models.Model):
+    _inherit = "expiry.deadline"
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _check_transition(self, new_state):
+        """Raise a UserError unless every deadline of ``self`` may go to ``new_state``."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for deadline in self:
+            if deadline.state != new_state and new_state not in STATE_TRANSITIONS[deadline.state]:
+                raise UserError(
+                    _(
+                        "%(deadline)s is %(state)s: it cannot become %(new_state)s.",
+                        deadline=deadline.display_name,
+                        state=labels[deadline.state],
+                        new_state=labels[new_state],
+                    )
+                )
+
+    def _set_state(self, new_state):
+        self._check_transition(new_state)
+        self.filtered(lambda d: d.state != new_state).write({"state": new_state})
+        return True
+
+    def action_activate(self):
+        if self.filtered(lambda d: d.state not in ("draft", "expired", "closed")):
+            raise UserError(_("Only draft, expired or closed deadlines can be activated."))
+        return self._set_state("active")
+
+    def action_close(self):
+        if self.filtered(lambda d: d.state == "cancelled"):
+            raise UserError(_("A cancelled deadline cannot be closed; reset it to draft first."))
+        return self._set_state("closed")
+
+    def action_cancel(self):
+        return self._set_state("cancelled")
+
+    def action_draft(self):
+        return self._set_state("draft")
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_expiry" in vals or vals.get("state") in ("closed", "cancelled"):
+            # A renewal starts a new reminder ladder; an ended deadline gets none.
+            self.env["expiry.reminder"]._cancel_obsolete(self)
+        return result
+
+    # ------------------------------------------------------------------
+    # Daily moves
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_cron_state_steps(self, today):
+        """``[(domain, new state)]`` of the daily moves, ``today`` being the
+        company's day: draft -> active from the start date, active -> expired
+        once the expiry date has passed, expired -> closed
+        ``close_after_days`` later (0: never)."""
+        steps = [
+            ([("state", "=", "draft"), ("date_start", "!=", False), ("date_start", "<=", today)], "active"),
+            ([("state", "=", "active"), ("date_expiry", "<", today)], "expired"),
+        ]
+        close_after = self._get_expiry_param("close_after_days")
+        if close_after > 0:
+            steps.append(
+                (
+                    [("state", "=", "expired"), ("date_expiry", "<", shift_days(today, -close_after))],
+                    "closed",
+                )
+            )
+        return steps
+
+    @api.model
+    def _cron_update_states(self, company, today, limit):
+        """Move ``company``'s deadlines along (see _get_cron_state_steps). ORM
+        writes, so automation rules on the state fire. A deadline whose move
+        fails (an automation rule raising, a constraint) is marked with the
+        error (``cron_error``) and left for tomorrow; the others go on.
+
+        :return: ``(processed, still to process)``, at most ``limit`` processed
+        """
+        deadlines = self.sudo()
+        # deadlines that failed today are not tried again before tomorrow
+        base = [("company_id", "=", company.id), ("cron_error_date", "!=", today)]
+        done = remaining = 0
+        for domain, state in self._get_cron_state_steps(today):
+            if done < limit:
+                todo = deadlines.search(base + domain, limit=limit - done)
+                if todo:
+                    moved = todo._cron_move_to(state, today)
+                    if state == "expired" and moved:
+                        moved._expiry_on_expired()
+                    done += len(todo)
+            if done >= limit:
+                remaining += deadlines.search_count(base + domain)
+        return done, remaining
+
+    def _cron_move_to(self, state, today):
+        """Write ``state`` on these deadlines in one batch; when the batch
+        fails, one by one, so that a bad deadline fails alone.
+
+        :return: the deadlines moved
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.write(self._prepare_cron_state_values(state))
+            return self
+        except RECORD_ERRORS as error:
+            if len(self) == 1:
+                self._cron_record_error(today, error)
+                return self.browse()
+        moved = self.browse()
+        for deadline in self:
+            try:
+                with self.env.cr.savepoint():
+                    deadline.write(deadline._prepare_cron_state_values(state))
+                moved |= deadline
+            except RECORD_ERRORS as error:
+                deadline._cron_record_error(today, error)
+        return moved
+
+    def _prepare_cron_state_values(self, state):
+        values = {"state": state}
+        if any(self.mapped("cron_error_date")):
+            values.update(cron_error=False, cron_error_date=False)
+        return values
+
+    def _cron_record_error(self, today, error):
+        """Mark this deadline as failed today, visibly (form banner, chatter)."""
+        self.ensure_one()
+        message = str(error.args[0] if getattr(error, "args", None) else error)
+        _logger.info("Daily pass: deadline %s could not be moved along: %s", self.id, message)
+        with self.env.cr.savepoint():
+            self.write({"cron_error": message, "cron_error_date": today})
+            self.message_post(
+                body=Markup("<p>%s</p>")
+                % _("The daily pass could not update this deadline: %(error)s", error=message),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _expiry_on_expired(self):
+        """Hook: these deadlines just expired without renewal (the win-back
+        glue addon subscribes their customers to its mailing list)."""
+        return True
+
+    @api.model
+    def _refresh_urgency(self):
+        """Recompute the stored urgency of open deadlines whose bucket changed
+        since yesterday. One search per bucket, whatever the volume."""
+        today = self._today()
+        soon = self._get_expiry_param("upcoming_days")
+        window = max(self._get_expiry_param("portal_renewal_days"), soon)
+        buckets = {
+            "expired": [("date_expiry", "<", today)],
+            "soon": [("date_expiry", ">=", today), ("date_expiry", "<=", shift_days(today, soon))],
+            "window": [
+                ("date_expiry", ">", shift_days(today, soon)),
+                ("date_expiry", "<=", shift_days(today, window)),
+            ],
+            "later": [("date_expiry", ">", shift_days(today, window))],
+        }
+        stale = self.browse()
+        for bucket, domain in buckets.items():
+            stale |= self.search(domain + [("state", "in", OPEN_STATES), ("urgency", "!=", bucket)])
+        if stale:
+            self.env.add_to_compute(self._fields["urgency"], stale)
+            stale.flush_recordset(["urgency"])
+        return stale

@@ -1,0 +1,64 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Win-back: customers whose deadline expired without renewal join the
+mailing list of the settings."""
+
+from odoo import fields, models
+
+
+class ExpiryDeadline(models.Model):
+    _inherit = "expiry.deadline"
+
+    def _expiry_on_expired(self):
+        result = super()._expiry_on_expired()
+        self._expiry_join_winback_list()
+        return result
+
+    def _expiry_join_winback_list(self):
+        """Subscribe the customers of these expired deadlines to the win-back
+        mailing list of the settings, unless they opted out or are
+        blacklisted. One contact per e-mail address."""
+        list_id = self._get_expiry_param("winback_mailing_list_id")
+        mailing_list = self.env["mailing.list"].sudo().browse(list_id).exists() if list_id else False
+        if not mailing_list:
+            return
+        partners = {}
+        for partner in self.partner_id:
+            if partner.email_normalized:
+                partners.setdefault(partner.email_normalized, partner)
+        if not partners:
+            return
+        blacklisted = set(
+            self.env["mail.blacklist"].sudo().search([("email", "in", list(partners))]).mapped("email")
+        )
+        contacts = self.env["mailing.contact"].sudo().search([("email_normalized", "in", list(partners))])
+        by_email = {}
+        for contact in contacts:
+            by_email.setdefault(contact.email_normalized, contact)
+        subscriptions = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search([("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)])
+        )
+        subscribed = set(subscriptions.contact_id.ids)
+        new_subscriptions, new_contacts = [], []
+        for email, partner in partners.items():
+            if email in blacklisted:
+                continue
+            contact = by_email.get(email)
+            if contact:
+                if contact.id not in subscribed:
+                    new_subscriptions.append({"contact_id": contact.id, "list_id": mailing_list.id})
+            else:
+                new_contacts.append(self._prepare_winback_contact_values(partner, mailing_list))
+        self.env["mailing.subscription"].sudo().create(new_subscriptions)
+        self.env["mailing.contact"].sudo().create(new_contacts)
+
+    def _prepare_winback_contact_values(self, partner, mailing_list):
+        """Values of the mailing contact created for ``partner`` (hook)."""
+        return {
+            "name": partner.name,
+            "email": partner.email,
+            "company_name": partner.commercial_company_name or False,
+            "subscription_ids": [fields.Command.create({"list_id": mailing_list.id})],
+        }
