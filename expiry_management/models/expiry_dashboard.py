@@ -65,7 +65,8 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def _get_periods(self):
         deadline_model = self.env["expiry.deadline"]
-        today = deadline_model._today()
+        today = deadline_model._company_today()
+        windows = deadline_model._get_urgency_windows(today)
         month_start = today.replace(day=1)
         next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
         return {
@@ -74,6 +75,10 @@ class ExpiryDashboard(models.AbstractModel):
             "month_end": next_month - datetime.timedelta(days=1),
             "upcoming_days": deadline_model._get_expiry_param("upcoming_days"),
             "risk_days": deadline_model._get_expiry_param("portal_renewal_days"),
+            # "upcoming" is the urgency bucket "soon", "at risk" the buckets
+            # "soon" and "window" (expiry.deadline._get_urgency_windows)
+            "upcoming_last": windows["soon"][1],
+            "risk_last": windows["window"][1],
         }
 
     # ------------------------------------------------------------------
@@ -84,7 +89,7 @@ class ExpiryDashboard(models.AbstractModel):
         return [
             ("state", "in", ("draft", "active")),
             ("date_expiry", ">=", periods["today"]),
-            ("date_expiry", "<=", periods["today"] + datetime.timedelta(days=periods["upcoming_days"])),
+            ("date_expiry", "<=", periods["upcoming_last"]),
         ]
 
     @api.model
@@ -120,7 +125,7 @@ class ExpiryDashboard(models.AbstractModel):
             return [
                 ("state", "in", ("draft", "active")),
                 ("date_expiry", ">=", today),
-                ("date_expiry", "<=", today + datetime.timedelta(days=periods["risk_days"])),
+                ("date_expiry", "<=", periods["risk_last"]),
             ]
         raise UserError(_("Unknown dashboard counter %(counter)s.", counter=counter))
 
@@ -331,7 +336,7 @@ class ExpiryDashboard(models.AbstractModel):
         if days < 1 or days > 365:
             raise UserError(_("An activity can be snoozed by 1 to 365 days."))
         activities = self._get_my_activities(activity_ids)
-        today = self.env["expiry.deadline"]._today()
+        today = self.env["expiry.deadline"]._company_today()
         for activity in activities:
             activity.date_deadline = max(activity.date_deadline, today) + datetime.timedelta(days=days)
         return True

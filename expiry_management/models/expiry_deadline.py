@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import MAX_WINDOW_DAYS, MAX_YEAR, MIN_YEAR, add_duration, days_between, local_today, shift_days
@@ -274,15 +274,65 @@ class ExpiryDeadline(models.Model):
         return min(max(number, 0), EXPIRY_PARAM_MAX[key])
 
     @api.model
+    def _company_today(self, company=None):
+        """Today for business rules: the date in ``company``'s time zone
+        (default: the current company; the user's time zone, then UTC, when
+        the company has none). States, urgency, the reminder ladder, the
+        renewal and grace windows, overdue days and the reports all use it."""
+        company = company or self.env.company
+        return local_today(self._get_company_tz(company.id) or self.env.context.get("tz") or self.env.user.tz)
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_tz(self, company_id):
+        """Time zone of a company (its partner's), cached: asked for every
+        date rule. res.partner.write clears the cache when it changes."""
+        company = self.env["res.company"].sudo().browse(company_id)
+        return company.partner_id.tz or False
+
+    @api.model
     def _today(self):
-        """Today for the current user: their time zone, else the company's."""
+        """Today of the current company (see _company_today)."""
+        return self._company_today(self.env.company)
+
+    @api.model
+    def _user_today(self):
+        """Today in the current user's time zone: for display only (the days
+        remaining a user sees), never for a business rule."""
         tz = self.env.context.get("tz") or self.env.user.tz or self.env.company.sudo().partner_id.tz
         return local_today(tz)
 
+    # ------------------------------------------------------------------
+    # Urgency: the one table of buckets
+    # ------------------------------------------------------------------
     @api.model
-    def _company_today(self, company):
-        """Today in a company's time zone (what scheduled actions use)."""
-        return local_today(company.sudo().partner_id.tz or self.env.user.tz)
+    def _get_urgency_windows(self, today):
+        """``{bucket: (first, last)}``: the expiry dates of the open urgency
+        buckets on ``today`` (None: unbounded). "soon" ends after the upcoming
+        window of the settings, "window" after the renewal window. Every
+        screen, filter, counter and report that speaks of urgency derives
+        from this table (and the stored ``urgency`` it computes)."""
+        soon = self._get_expiry_param("upcoming_days")
+        window = max(self._get_expiry_param("portal_renewal_days"), soon)
+        return {
+            "expired": (None, shift_days(today, -1)),
+            "soon": (today, shift_days(today, soon)),
+            "window": (shift_days(today, soon + 1), shift_days(today, window)),
+            "later": (shift_days(today, window + 1), None),
+        }
+
+    @api.model
+    def _get_urgency_domain(self, buckets, today):
+        """Domain on ``date_expiry`` of the urgency ``buckets`` (contiguous)."""
+        windows = self._get_urgency_windows(today)
+        firsts = [windows[bucket][0] for bucket in buckets]
+        lasts = [windows[bucket][1] for bucket in buckets]
+        domain = [("state", "in", OPEN_STATES)]
+        if None not in firsts:
+            domain.append(("date_expiry", ">=", min(firsts)))
+        if None not in lasts:
+            domain.append(("date_expiry", "<=", max(lasts)))
+        return domain
 
     # ------------------------------------------------------------------
     # Computes
@@ -306,7 +356,7 @@ class ExpiryDeadline(models.Model):
     @api.depends("date_expiry")
     @api.depends_context("tz", "uid")
     def _compute_days_remaining(self):
-        today = self._today()
+        today = self._user_today()
         for deadline in self:
             deadline.days_remaining = days_between(today, deadline.date_expiry) if deadline.date_expiry else 0
 
@@ -326,36 +376,34 @@ class ExpiryDeadline(models.Model):
                 )
             )
         try:
-            return [("date_expiry", operator, shift_days(self._today(), days))]
+            return [("date_expiry", operator, shift_days(self._user_today(), days))]
         except ValueError as error:
             raise UserError(
                 _("Days remaining: %(days)s days from today is beyond the calendar.", days=days)
             ) from error
 
-    @api.depends("date_expiry", "state")
+    @api.depends("date_expiry", "state", "company_id")
     def _compute_urgency(self):
-        today = self._today()
-        soon = self._get_expiry_param("upcoming_days")
-        window = max(self._get_expiry_param("portal_renewal_days"), soon)
+        windows = {}
         for deadline in self:
-            deadline.urgency = deadline._urgency_for(today, soon, window)
+            company = deadline.company_id or self.env.company
+            if company not in windows:
+                windows[company] = self._get_urgency_windows(self._company_today(company))
+            deadline.urgency = deadline._urgency_for(windows[company])
 
     @api.model
     def _group_expand_urgency(self, values, domain):
         """Kanban columns in the order of urgency, the open buckets always shown."""
         return [key for key, _label in URGENCIES if key != "done" or key in values]
 
-    def _urgency_for(self, today, soon, window):
+    def _urgency_for(self, windows):
+        """The bucket of this deadline in ``windows`` (_get_urgency_windows)."""
         self.ensure_one()
         if self.state not in OPEN_STATES or not self.date_expiry:
             return "done"
-        days = days_between(today, self.date_expiry)
-        if days < 0:
-            return "expired"
-        if days <= soon:
-            return "soon"
-        if days <= window:
-            return "window"
+        for bucket, (first, last) in windows.items():
+            if (first is None or self.date_expiry >= first) and (last is None or self.date_expiry <= last):
+                return bucket
         return "later"
 
     @api.depends("term_ids.state")
@@ -391,8 +439,8 @@ class ExpiryDeadline(models.Model):
         invoices = self.sudo().sale_line_ids.invoice_lines.move_id.filtered_domain(
             UNPAID_RENEWAL_INVOICE_DOMAIN
         )
-        today = fields.Date.context_today(self)
         for deadline in self:
+            today = self._company_today(deadline.company_id)
             unpaid = invoices.filtered(
                 lambda m, d=deadline: d in m.invoice_line_ids.sale_line_ids.deadline_id
             )

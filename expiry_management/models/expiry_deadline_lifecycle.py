@@ -10,8 +10,7 @@ from markupsafe import Markup
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..tools import RECORD_ERRORS, shift_days
-from .expiry_deadline import OPEN_STATES
+from ..tools import RECORD_ERRORS, close_before
 
 _logger = logging.getLogger(__name__)
 
@@ -88,14 +87,9 @@ class ExpiryDeadline(models.Model):
             ([("state", "=", "draft"), ("date_start", "!=", False), ("date_start", "<=", today)], "active"),
             ([("state", "=", "active"), ("date_expiry", "<", today)], "expired"),
         ]
-        close_after = self._get_expiry_param("close_after_days")
-        if close_after > 0:
-            steps.append(
-                (
-                    [("state", "=", "expired"), ("date_expiry", "<", shift_days(today, -close_after))],
-                    "closed",
-                )
-            )
+        close_limit = close_before(today, self._get_expiry_param("close_after_days"))
+        if close_limit:
+            steps.append(([("state", "=", "expired"), ("date_expiry", "<", close_limit)], "closed"))
         return steps
 
     @api.model
@@ -172,24 +166,19 @@ class ExpiryDeadline(models.Model):
         return True
 
     @api.model
-    def _refresh_urgency(self):
+    def _refresh_urgency(self, companies=None):
         """Recompute the stored urgency of open deadlines whose bucket changed
-        since yesterday. One search per bucket, whatever the volume."""
-        today = self._today()
-        soon = self._get_expiry_param("upcoming_days")
-        window = max(self._get_expiry_param("portal_renewal_days"), soon)
-        buckets = {
-            "expired": [("date_expiry", "<", today)],
-            "soon": [("date_expiry", ">=", today), ("date_expiry", "<=", shift_days(today, soon))],
-            "window": [
-                ("date_expiry", ">", shift_days(today, soon)),
-                ("date_expiry", "<=", shift_days(today, window)),
-            ],
-            "later": [("date_expiry", ">", shift_days(today, window))],
-        }
+        since yesterday, each company on its own day. One search per bucket
+        and company, whatever the volume."""
+        companies = companies or self.env["res.company"].sudo().search([])
         stale = self.browse()
-        for bucket, domain in buckets.items():
-            stale |= self.search(domain + [("state", "in", OPEN_STATES), ("urgency", "!=", bucket)])
+        for company in companies:
+            today = self._company_today(company)
+            for bucket in self._get_urgency_windows(today):
+                stale |= self.search(
+                    self._get_urgency_domain([bucket], today)
+                    + [("company_id", "=", company.id), ("urgency", "!=", bucket)]
+                )
         if stale:
             self.env.add_to_compute(self._fields["urgency"], stale)
             stale.flush_recordset(["urgency"])

@@ -28,7 +28,11 @@ class ExpiryDeadlineTerm(models.Model):
         store=True,
         index=True,
     )
-    date_renewal = fields.Date(string="Renewed On", required=True, default=fields.Date.context_today)
+    date_renewal = fields.Date(
+        string="Renewed On",
+        required=True,
+        default=lambda self: self.env["expiry.deadline"]._company_today(),
+    )
     date_start = fields.Date(string="Term Start", help="The date the renewal extends from.")
     previous_date_expiry = fields.Date(string="Previous Expiry")
     previous_state = fields.Selection(STATES, help="State of the deadline before this renewal.")

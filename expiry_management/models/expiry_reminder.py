@@ -1,18 +1,14 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-from collections import defaultdict
+"""The timed e-mail record and what users do with it (edit, re-date, send
+now, cancel, retry). Preparing the ladder: expiry_reminder_prepare.py;
+sending: expiry_reminder_send.py; the daily pass: expiry_daily_pass.py."""
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
-
-from ..tools import CRASH_ERRORS, RECORD_ERRORS, expiry_range_for_due, reminder_window
-
-_logger = logging.getLogger(__name__)
 
 REMINDER_STATES = [
     ("scheduled", "Scheduled"),
@@ -47,6 +43,7 @@ class ExpiryReminder(models.Model):
     """
 
     _name = "expiry.reminder"
+    _inherit = ["expiry.ladder.step.mixin"]
     _description = "Timed E-mail"
     _order = "date_due desc, id desc"
     _rec_name = "stage_id"
@@ -68,7 +65,6 @@ class ExpiryReminder(models.Model):
         index=True,
         context={"active_test": False},
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     partner_id = fields.Many2one(related="deadline_id.partner_id", string="Customer")
     user_id = fields.Many2one(related="deadline_id.user_id", string="Salesperson")
     date_expiry = fields.Date(
@@ -105,16 +101,6 @@ class ExpiryReminder(models.Model):
             "Each reminder stage is sent once per deadline term.",
         ),
     ]
-
-    def init(self):
-        # What the scheduled action selects: scheduled rows by due date.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS expiry_reminder_scheduled_due_idx
-                ON expiry_reminder (company_id, date_due, id)
-             WHERE state = 'scheduled'
-            """
-        )
 
     def _compute_display_name(self):
         for reminder in self:
@@ -206,14 +192,13 @@ class ExpiryReminder(models.Model):
     # ------------------------------------------------------------------
     # State changes (no access check: callers decide)
     # ------------------------------------------------------------------
-    def _set_cancelled(self, reason, code=False):
-        scheduled = self.filtered(lambda r: r.state == "scheduled")
-        scheduled.activity_id.sudo().unlink()
-        scheduled.write({"state": "cancelled", "error": reason, "cancel_code": code})
+    def _set_cancelled(self, reason, code=False, values=None):
+        super()._set_cancelled(reason, dict(values or {}, cancel_code=code))
 
-    def _set_failed(self, reason):
+    def _step_on_closed(self):
+        # the salesperson's "timed e-mail" activity goes with the e-mail
         self.activity_id.sudo().unlink()
-        self.write({"state": "failed", "error": reason})
+        return super()._step_on_closed()
 
     @api.model
     def _cancel_obsolete(self, deadlines):
@@ -228,362 +213,14 @@ class ExpiryReminder(models.Model):
         ended._set_cancelled(_("The deadline is closed or cancelled."), "ended")
 
     # ------------------------------------------------------------------
-    # Preparing the ladder
-    # ------------------------------------------------------------------
-    @api.model
-    def _prepare_reminders(self, company, today):
-        """Create the reminders due from ``today - catch-up`` to
-        ``today + upcoming`` for ``company``: one INSERT per stage, whatever the
-        number of deadlines; the unique constraint skips existing ones.
-
-        :return: the new reminders
-        """
-        deadline_model = self.env["expiry.deadline"].sudo().with_context(active_test=False)
-        first, last = reminder_window(
-            today,
-            deadline_model._get_expiry_param("upcoming_days"),
-            deadline_model._get_expiry_param("reminder_catchup_days"),
-        )
-        stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
-        self.env["expiry.reminder"].flush_model()
-        new_ids = []
-        for stage in stages:
-            expiry_from, expiry_to = expiry_range_for_due(first, last, stage.offset_days)
-            domain = stage._deadline_domain(company) + [
-                ("date_expiry", ">=", expiry_from),
-                ("date_expiry", "<=", expiry_to),
-            ]
-            query = deadline_model._search(domain)
-            # execute_query flushes what the deadline domain reads
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO expiry_reminder
-                        (deadline_id, stage_id, company_id, date_expiry, date_due, state,
-                         is_customized, create_uid, write_uid, create_date, write_date)
-                    -- date_due: reminder_due_date(date_expiry, offset_days), in SQL
-                    SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_expiry + %(offset)s,
-                           'scheduled', FALSE, %(uid)s, %(uid)s,
-                           NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                      FROM expiry_deadline d
-                     WHERE d.id IN %(ids)s
-                    -- a row cancelled because its term was replaced comes back
-                    -- when the term does (the renewal was rolled back)
-                    ON CONFLICT (deadline_id, stage_id, date_expiry) DO UPDATE
-                       SET state = 'scheduled', error = NULL, cancel_code = NULL,
-                           date_due = EXCLUDED.date_due, write_uid = EXCLUDED.write_uid,
-                           write_date = EXCLUDED.write_date
-                     WHERE expiry_reminder.state = 'cancelled'
-                       AND expiry_reminder.cancel_code = 'renewed'
-                    RETURNING id
-                    """,
-                    stage=stage.id,
-                    offset=stage.offset_days,
-                    uid=self.env.uid,
-                    ids=query.subselect(),
-                )
-            )
-            new_ids.extend(row[0] for row in rows)
-        if new_ids:
-            # rows inserted (or reopened) in SQL: the ORM cache is stale
-            self.env["expiry.deadline"].invalidate_model(["reminder_ids"])
-            self.invalidate_model(["state", "error", "cancel_code", "date_due"])
-        reminders = self.browse(new_ids)
-        reminders._schedule_review_activities()
-        return reminders
-
-    def _schedule_review_activities(self):
-        """Show the salesperson the e-mails about to go out, in their activities."""
-        activity_type = self.env.ref(
-            "expiry_management.mail_activity_type_timed_email", raise_if_not_found=False
-        )
-        if not activity_type or not self:
-            return
-        model_id = self.env["ir.model"]._get_id("expiry.deadline")
-        todo = self.filtered(lambda r: r.deadline_id.user_id and r.state == "scheduled")
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": reminder.deadline_id.id,
-                "activity_type_id": activity_type.id,
-                "user_id": reminder.deadline_id.user_id.id,
-                "date_deadline": reminder.date_due,
-                "summary": self.env._("Timed e-mail: %s", reminder.stage_id.name),
-                "note": self.env._(
-                    "This e-mail goes out automatically on its date. Open the Timed E-mails "
-                    "of the deadline to edit it, send it now or cancel it."
-                ),
-            }
-            for reminder in todo
-        ]
-        # mail.activity.create() subscribes the users per batch and fails on a
-        # document listed twice: one round per reminder of the same deadline.
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
-        rounds = []
-        for reminder, vals in zip(todo, vals_list, strict=False):
-            for batch in rounds:
-                if reminder.deadline_id.id not in batch:
-                    batch[reminder.deadline_id.id] = (reminder, vals)
-                    break
-            else:
-                rounds.append({reminder.deadline_id.id: (reminder, vals)})
-        for batch in rounds:
-            pairs = list(batch.values())
-            activities = Activity.create([vals for _reminder, vals in pairs])
-            for (reminder, _vals), activity in zip(pairs, activities, strict=False):
-                reminder.activity_id = activity
-
-    # ------------------------------------------------------------------
-    # Sending
-    # ------------------------------------------------------------------
-    @api.model
-    def _claim_due(self, company, today, limit):
-        """Lock and return up to ``limit`` scheduled reminders due by ``today``.
-
-        ``SKIP LOCKED``: rows another worker is sending are left to it; a row
-        it already sent and committed fails the lock with a serialization
-        error (repeatable read), which rolls this run back: never twice.
-        """
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM expiry_reminder
-                 WHERE state = 'scheduled' AND company_id = %s AND date_due <= %s
-                 ORDER BY date_due, id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                company.id,
-                today,
-                limit,
-            )
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _cancel_stale(self, company, today):
-        """Reminders due longer ago than the catch-up tolerance (the server was
-        down) are not sent late: a "60 days before" mail two weeks before
-        expiry would be wrong. They are cancelled with the reason."""
-        catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days")
-        first, _last = reminder_window(today, 0, catchup)
-        stale = self.sudo().search(
-            [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
-        )
-        stale._set_cancelled(
-            _("Not sent: it was due more than %s days ago when the scheduler ran.", catchup), "stale"
-        )
-        return stale
-
-    def _send(self):
-        """Queue the e-mails of these scheduled reminders (one ``mail.mail``
-        each, rendered in the customer's language), mark them sent, and
-        schedule the stages' callbacks. A reminder that cannot be sent is
-        marked failed with a readable reason; the others still go out."""
-        reminders = self.filtered(lambda r: r.state == "scheduled")
-        if not reminders:
-            return self
-        reminders.fetch(["deadline_id", "stage_id", "date_expiry", "is_customized", "subject", "body_html"])
-        reminders.deadline_id.fetch(["partner_id", "user_id", "state", "date_expiry", "company_id"])
-        groups = defaultdict(lambda: self.browse())
-        for reminder in reminders:
-            deadline, stage = reminder.deadline_id, reminder.stage_id
-            if not stage.active:
-                reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name), "stage")
-            elif deadline.date_expiry != reminder.date_expiry:
-                reminder._set_cancelled(_("The deadline was renewed in the meantime."), "renewed")
-            elif deadline.state in ("closed", "cancelled", "draft"):
-                reminder._set_cancelled(_("The deadline was closed or cancelled in the meantime."), "ended")
-            elif stage.only_if_expired and deadline.state != "expired":
-                reminder._set_cancelled(_("The deadline did not expire."), "ended")
-            elif not deadline.partner_id.email_normalized:
-                reminder._set_failed(
-                    _("The customer %s has no valid e-mail address.", deadline.partner_id.display_name)
-                )
-            else:
-                cc = deadline.user_id.email if stage.copy_salesperson and deadline.user_id.email else False
-                key = (stage.mail_template_id, cc, reminder.id if reminder.is_customized else False)
-                groups[key] |= reminder
-        sent = self.browse()
-        for (template, cc, customized), group in groups.items():
-            email_values = {"email_cc": cc} if cc else {}
-            if customized:
-                email_values.update(subject=group.subject, body_html=group.body_html)
-            sent |= group._send_group(template, email_values)
-        if sent:
-            mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
-            if mail_cron:
-                mail_cron.sudo()._trigger()
-        return sent
-
-    def _send_group(self, template, email_values):
-        """Render and queue the mails of reminders sharing a template, mark
-        them sent, log them and schedule their callbacks, all or nothing; on
-        an error, retry one by one so that one bad record fails alone. A crash
-        (CRASH_ERRORS) is not a record's fault: it rolls the run back."""
-        try:
-            with self.env.cr.savepoint():
-                mails = self._queue_mails(template, email_values)
-                self._mark_sent(mails)
-                self._schedule_callbacks()
-        except CRASH_ERRORS:
-            raise
-        except Exception as error:  # noqa: BLE001 - reported on the reminder, never a traceback
-            if len(self) == 1:
-                _logger.info("Timed e-mail %s could not be sent: %s", self.id, error)
-                self._set_failed(_("The e-mail could not be prepared: %s", error))
-                return self.browse()
-            sent = self.browse()
-            for reminder in self:
-                sent |= reminder._send_group(template, email_values)
-            return sent
-        return self
-
-    def _mark_sent(self, mails):
-        """Link the queued ``mails`` to these reminders, mark them sent and log
-        them in the deadlines' chatter."""
-        mail_by_deadline = {mail.res_id: mail.id for mail in mails}
-        self.activity_id.sudo().unlink()
-        # One write for the whole batch (automation rules on reminders see
-        # it once, not once per record), then the per-record mail link in a
-        # single UPDATE.
-        self.write({"state": "sent", "date_sent": fields.Datetime.now(), "error": False})
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE expiry_reminder AS r SET mail_id = v.mail_id
-                  FROM (VALUES %s) AS v(id, mail_id)
-                 WHERE r.id = v.id
-                """,
-                SQL(", ").join(
-                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id])
-                    for reminder in self
-                ),
-            )
-        )
-        self.invalidate_recordset(["mail_id"])
-        # Template mails stay out of the chatter: log one note per deadline,
-        # in one batch, so that the salesperson sees what went out.
-        self.deadline_id._message_log_batch(
-            {
-                reminder.deadline_id.id: Markup("<p>%s</p>")
-                % _(
-                    "Timed e-mail “%(stage)s” sent to %(email)s.",
-                    stage=reminder.stage_id.name,
-                    email=reminder.deadline_id.partner_id.email_formatted,
-                )
-                for reminder in self
-            }
-        )
-
-    def _queue_mails(self, template, email_values):
-        return template.sudo().send_mail_batch(self.deadline_id.ids, email_values=email_values)
-
-    def _schedule_callbacks(self):
-        """Callback activities for the salesperson (seed 000): they stay
-        overdue in their activities until done (which records the partner's
-        last callback date) or cancelled. One open callback per deadline."""
-        callback_type = self.env.ref(
-            "expiry_management.mail_activity_type_callback", raise_if_not_found=False
-        )
-        deadlines = self.filtered(
-            lambda r: r.stage_id.schedule_callback and r.deadline_id.user_id
-        ).deadline_id
-        if not callback_type or not deadlines:
-            return
-        open_ones = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "expiry.deadline"),
-                    ("res_id", "in", deadlines.ids),
-                    ("activity_type_id", "=", callback_type.id),
-                ]
-            )
-        )
-        deadlines = deadlines.filtered(lambda d: d.id not in set(open_ones.mapped("res_id")))
-        if not deadlines:
-            return
-        model_id = self.env["ir.model"]._get_id("expiry.deadline")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": deadline.id,
-                    "activity_type_id": callback_type.id,
-                    "user_id": deadline.user_id.id,
-                    "date_deadline": self.env["expiry.deadline"]._company_today(deadline.company_id),
-                    "summary": self.env._("Call %s about the renewal", deadline.partner_id.display_name),
-                }
-                for deadline in deadlines
-            ]
-        )
-
-    # ------------------------------------------------------------------
-    # The daily scheduled action
+    # The daily scheduled action (expiry_daily_pass.py)
     # ------------------------------------------------------------------
     @api.model
     def _cron_daily_pass(self):
-        """Daily pass over all companies, each in its own time zone: deadline
-        states, urgency, the reminder ladder. Processes at most one batch of
-        state changes and one batch of e-mails per run; when work is left it
-        reports progress and returns, so that the cron framework commits and
-        runs it again. Every step is idempotent, so a crash or a timeout
-        loses and duplicates nothing: the next run continues."""
-        deadline_model = self.env["expiry.deadline"].sudo()
-        batch = max(deadline_model._get_expiry_param("reminder_batch_size"), 1)
-        done = remaining = 0
-        for company in self.env["res.company"].sudo().search([]):
-            count, left = self._cron_daily_pass_company(company, batch)
-            done += count
-            remaining += left
-        deadline_model._refresh_urgency()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done, remaining
+        """Entry point of the scheduled action "Deadlines: daily pass"."""
+        return self.env["expiry.daily.pass"]._run()
 
     @api.model
-    def _cron_daily_pass_company(self, company, batch):
-        """One batch of the daily pass for ``company``, in its time zone. Each
-        step has its own savepoint: a step that fails for this company is
-        logged and the next steps, and the other companies, go on.
-
-        :return: ``(processed, still to process)``
-        """
-        deadline_model = self.env["expiry.deadline"].sudo()
-        today = deadline_model._company_today(company)
-        done = remaining = 0
-        steps = [
-            ("states", lambda: deadline_model._cron_update_states(company, today, batch)),
-            ("stale", lambda: self._cancel_stale(company, today)),
-            ("prepare", lambda: self._prepare_reminders(company, today)),
-            ("send", lambda: self._send_due_reminders(company, today, batch)),
-        ]
-        for name, step in steps:
-            try:
-                with self.env.cr.savepoint():
-                    result = step()
-            except RECORD_ERRORS as error:
-                _logger.warning("Daily pass, company %s, step %s failed: %s", company.name, name, error)
-                continue
-            if isinstance(result, tuple):
-                done += result[0]
-                remaining += result[1]
-        return done, remaining
-
-    @api.model
-    def _send_due_reminders(self, company, today, limit):
-        """Send one batch of due reminders of ``company``.
-
-        :return: ``(processed, still due)``
-        """
-        reminders = self.sudo()._claim_due(company, today, limit)
-        reminders._send()
-        left = 0
-        if len(reminders) >= limit:
-            left = self.sudo().search_count(
-                [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<=", today)]
-            )
-        return len(reminders), left
+    def _cron_daily_pass_company(self, company, batch=None):
+        """The daily pass for one company (one batch of each step)."""
+        return self.env["expiry.daily.pass"]._run_company(company, batch)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import models
 
 
 class MailActivity(models.Model):
@@ -18,7 +18,7 @@ class MailActivity(models.Model):
             callbacks[activity.res_model].append(activity.res_id)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if callbacks:
-            today = fields.Date.context_today(self)
+            today = self.env["expiry.deadline"]._company_today()
             partners = self.env["res.partner"].browse(callbacks["res.partner"])
             deadlines = self.env["expiry.deadline"].sudo().browse(callbacks["expiry.deadline"]).exists()
             (partners.exists() | deadlines.partner_id)._expiry_record_callback(today)

@@ -40,6 +40,16 @@ class ResPartner(models.Model):
         help="Date of the last callback activity marked as done for this customer.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "tz" in vals and self.env["res.company"].sudo().search_count(
+            [("partner_id", "in", self.ids)], limit=1
+        ):
+            # the company time zones of the date rules are cached
+            # (expiry.deadline._get_company_tz)
+            self.env.registry.clear_cache()
+        return result
+
     def _deadline_scope_domain(self):
         """Deadlines of these partners: a company sees its contacts' too."""
         commercial = self.filtered(lambda p: p == p.commercial_partner_id)
@@ -54,7 +64,7 @@ class ResPartner(models.Model):
     def _compute_deadline_summary(self):
         company = self.env.company
         currency = company.currency_id
-        today = fields.Date.context_today(self)
+        today = self.env["expiry.deadline"]._company_today(company)
         counts = defaultdict(int)
         amounts = defaultdict(float)
         partners = self.filtered("id")

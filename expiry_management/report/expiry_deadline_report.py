@@ -28,7 +28,7 @@ class ReportPartnerDeadlines(models.AbstractModel):
             "doc_model": "res.partner",
             "docs": partners,
             "deadlines": deadlines,
-            "today": Deadline._today(),
+            "today": Deadline._company_today(),
         }
 
 

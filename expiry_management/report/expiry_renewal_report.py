@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
-from ..models.expiry_deadline import EXPIRY_PARAM_MAX, EXPIRY_PARAMS, STATES
+from ..models.expiry_deadline import STATES
 
 OUTCOMES = [
     ("renewed", "Renewed"),
@@ -23,8 +23,8 @@ class ExpiryRenewalReport(models.Model):
 
     The renewal rate measure is 100 on renewed rows, 0 on lost rows and empty
     on at-risk rows, so that its average over any group (salesperson, team,
-    month…) is renewed / (renewed + lost). The "today" of the view is the
-    database server's date.
+    month…) is renewed / (renewed + lost). The "today" of the view is each
+    company's date in its time zone.
     """
 
     _name = "expiry.renewal.report"
@@ -66,11 +66,18 @@ class ExpiryRenewalReport(models.Model):
             d.currency_id, d.state, d.amount
         """
 
+    def _company_today_sql(self):
+        """Today in the deadline's company time zone, in SQL: the same day as
+        expiry.deadline._company_today (UTC when the company has none)."""
+        return "(NOW() AT TIME ZONE COALESCE(NULLIF(cp.tz, ''), 'UTC'))::date"
+
     def _query(self):
         columns = self._deadline_columns()
-        risk_days = int(EXPIRY_PARAMS["portal_renewal_days"])
-        # the same bound as _get_expiry_param: a huge stored value never overflows
-        max_days = int(EXPIRY_PARAM_MAX["portal_renewal_days"])
+        today = self._company_today_sql()
+        company_join = """
+                  JOIN res_company c ON c.id = d.company_id
+                  JOIN res_partner cp ON cp.id = c.partner_id
+        """
         return f"""
             SELECT row_number() OVER (ORDER BY outcome, date, deadline_id) AS id, rows.*
               FROM (
@@ -83,20 +90,17 @@ class ExpiryRenewalReport(models.Model):
                 UNION ALL
                 SELECT 'lost', d.date_expiry, d.id, {columns},
                        0, 1, 0, 0.0, 0.0
-                  FROM expiry_deadline d
+                  FROM expiry_deadline d {company_join}
                  WHERE d.state IN ('active', 'expired', 'closed')
-                   AND d.date_expiry < CURRENT_DATE
+                   AND d.date_expiry < {today}
                 UNION ALL
+                -- at risk: the urgency buckets "soon" and "window" (stored,
+                -- refreshed daily per company: expiry.deadline._get_urgency_windows)
                 SELECT 'at_risk', d.date_expiry, d.id, {columns},
                        0, 0, 1, d.amount, NULL
                   FROM expiry_deadline d
                  WHERE d.state IN ('draft', 'active')
-                   AND d.date_expiry >= CURRENT_DATE
-                   AND d.date_expiry <= CURRENT_DATE + COALESCE(
-                       (SELECT LEAST(value::numeric, {max_days})::integer FROM ir_config_parameter
-                         WHERE key = 'expiry_management.portal_renewal_days'
-                           AND value ~ '^[0-9]+$'),
-                       {risk_days})
+                   AND d.urgency IN ('soon', 'window')
               ) AS rows
         """
 

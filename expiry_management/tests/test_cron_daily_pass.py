@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.expiry_management.models.expiry_reminder import ExpiryReminder
+from odoo.addons.expiry_management.models.expiry_reminder_send import ExpiryReminder
 
 from .common_reminder import ReminderCase
 

@@ -4,15 +4,24 @@ import datetime
 import unittest
 
 from odoo.addons.expiry_management.tools import (
-    close_due_date,
+    close_before,
     expiry_range_for_due,
     local_today,
-    reminder_due_date,
-    reminder_is_stale,
     reminder_window,
 )
 
 D = datetime.date
+
+
+def reminder_due_date(date_expiry, offset_days):
+    """What the daily pass computes in SQL: date_expiry + offset_days."""
+    return date_expiry + datetime.timedelta(days=offset_days)
+
+
+def reminder_is_stale(date_due, today, catchup_days):
+    """What _cancel_stale cancels: due before the first day of the window."""
+    first, _last = reminder_window(today, 0, catchup_days)
+    return date_due < first
 
 
 class TestReminderDateRules(unittest.TestCase):
@@ -35,8 +44,9 @@ class TestReminderDateRules(unittest.TestCase):
         self.assertTrue(reminder_is_stale(D(2026, 3, 9), today, 0))
 
     def test_close_date_disabled_by_zero(self):
-        self.assertIsNone(close_due_date(D(2026, 3, 10), 0))
-        self.assertEqual(close_due_date(D(2026, 3, 10), 90), D(2026, 6, 8))
+        self.assertIsNone(close_before(D(2026, 6, 8), 0))
+        # on 8 June, deadlines that expired before 10 March (90 days) are closed
+        self.assertEqual(close_before(D(2026, 6, 8), 90), D(2026, 3, 10))
 
     def test_today_at_midnight_depends_on_the_time_zone(self):
         now = datetime.datetime(2026, 3, 10, 11, 30)  # UTC

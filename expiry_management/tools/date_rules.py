@@ -103,12 +103,6 @@ def days_between(today, date):
     return (date - today).days
 
 
-def reminder_due_date(date_expiry, offset_days):
-    """Day a reminder stage is due for a term expiring on ``date_expiry``:
-    ``offset_days`` before it (negative) or after it (positive)."""
-    return date_expiry + datetime.timedelta(days=offset_days or 0)
-
-
 def reminder_window(today, upcoming_days, catchup_days):
     """``(first, last)`` due dates of the reminders to prepare today.
 
@@ -123,18 +117,16 @@ def reminder_window(today, upcoming_days, catchup_days):
 
 def expiry_range_for_due(first_due, last_due, offset_days):
     """Expiry dates whose stage of ``offset_days`` falls due between
-    ``first_due`` and ``last_due`` (the inverse of ``reminder_due_date``)."""
+    ``first_due`` and ``last_due``: a stage is due ``offset_days`` after the
+    expiry date (before it when negative); the daily pass computes that due
+    date in SQL as ``date_expiry + offset_days``."""
     delta = datetime.timedelta(days=offset_days or 0)
     return first_due - delta, last_due - delta
 
 
-def reminder_is_stale(date_due, today, catchup_days):
-    """A reminder due more than ``catchup_days`` ago is not sent any more."""
-    return date_due < today - datetime.timedelta(days=max(catchup_days or 0, 0))
-
-
-def close_due_date(date_expiry, close_after_days):
-    """Day an expired deadline is closed, or None when closing is disabled (0)."""
+def close_before(today, close_after_days):
+    """Expired deadlines whose expiry date is before the returned date are
+    closed on ``today``; None when closing is disabled (0)."""
     if not close_after_days or close_after_days <= 0:
         return None
-    return date_expiry + datetime.timedelta(days=close_after_days)
+    return shift_days(today, -close_after_days)

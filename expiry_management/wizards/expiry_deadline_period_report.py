@@ -15,12 +15,12 @@ class ExpiryDeadlinePeriodReport(models.TransientModel):
     date_from = fields.Date(
         string="Expiring From",
         required=True,
-        default=lambda self: self.env["expiry.deadline"]._today().replace(day=1),
+        default=lambda self: self.env["expiry.deadline"]._company_today().replace(day=1),
     )
     date_to = fields.Date(
         string="Expiring Until",
         required=True,
-        default=lambda self: self.env["expiry.deadline"]._today().replace(day=1)
+        default=lambda self: self.env["expiry.deadline"]._company_today().replace(day=1)
         + relativedelta(months=1, days=-1),
     )
     open_only = fields.Boolean(

@@ -1,0 +1,133 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Preparing the reminder ladder: the rows of the e-mails due soon, and the
+salesperson's activity that shows each one before it goes out."""
+
+from odoo import _, api, models
+from odoo.tools import SQL
+
+from ..tools import expiry_range_for_due, reminder_window
+
+
+class ExpiryReminder(models.Model):
+    _inherit = "expiry.reminder"
+
+    @api.model
+    def _prepare_reminders(self, company, today):
+        """Create the reminders due from ``today - catch-up`` to
+        ``today + upcoming`` for ``company``: one INSERT per stage, whatever the
+        number of deadlines; the unique constraint skips existing ones.
+
+        :return: the new reminders
+        """
+        deadline_model = self.env["expiry.deadline"].sudo().with_context(active_test=False)
+        first, last = reminder_window(
+            today,
+            deadline_model._get_expiry_param("upcoming_days"),
+            deadline_model._get_expiry_param("reminder_catchup_days"),
+        )
+        stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
+        self.env["expiry.reminder"].flush_model()
+        new_ids = []
+        for stage in stages:
+            expiry_from, expiry_to = expiry_range_for_due(first, last, stage.offset_days)
+            domain = stage._deadline_domain(company) + [
+                ("date_expiry", ">=", expiry_from),
+                ("date_expiry", "<=", expiry_to),
+            ]
+            query = deadline_model._search(domain)
+            # execute_query flushes what the deadline domain reads
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO expiry_reminder
+                        (deadline_id, stage_id, company_id, date_expiry, date_due, state,
+                         is_customized, create_uid, write_uid, create_date, write_date)
+                    -- date_due: offset_days after the expiry (see expiry_range_for_due)
+                    SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_expiry + %(offset)s,
+                           'scheduled', FALSE, %(uid)s, %(uid)s,
+                           NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                      FROM expiry_deadline d
+                     WHERE d.id IN %(ids)s
+                    -- a row cancelled because its term was replaced comes back
+                    -- when the term does (the renewal was rolled back)
+                    ON CONFLICT (deadline_id, stage_id, date_expiry) DO UPDATE
+                       SET state = 'scheduled', error = NULL, cancel_code = NULL,
+                           date_due = EXCLUDED.date_due, write_uid = EXCLUDED.write_uid,
+                           write_date = EXCLUDED.write_date
+                     WHERE expiry_reminder.state = 'cancelled'
+                       AND expiry_reminder.cancel_code = 'renewed'
+                    RETURNING id
+                    """,
+                    stage=stage.id,
+                    offset=stage.offset_days,
+                    uid=self.env.uid,
+                    ids=query.subselect(),
+                )
+            )
+            new_ids.extend(row[0] for row in rows)
+        if new_ids:
+            # rows inserted (or reopened) in SQL: the ORM cache is stale
+            self.env["expiry.deadline"].invalidate_model(["reminder_ids"])
+            self.invalidate_model(["state", "error", "cancel_code", "date_due"])
+        reminders = self.browse(new_ids)
+        reminders._schedule_review_activities()
+        return reminders
+
+    def _schedule_review_activities(self):
+        """Show the salesperson the e-mails about to go out, in their activities."""
+        activity_type = self.env.ref(
+            "expiry_management.mail_activity_type_timed_email", raise_if_not_found=False
+        )
+        if not activity_type or not self:
+            return
+        model_id = self.env["ir.model"]._get_id("expiry.deadline")
+        todo = self.filtered(lambda r: r.deadline_id.user_id and r.state == "scheduled")
+        vals_list = [reminder._prepare_review_activity_values(activity_type, model_id) for reminder in todo]
+        # mail.activity.create() subscribes the users per batch and fails on a
+        # document listed twice: one round per reminder of the same deadline.
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        rounds = []
+        for reminder, vals in zip(todo, vals_list, strict=False):
+            for batch in rounds:
+                if reminder.deadline_id.id not in batch:
+                    batch[reminder.deadline_id.id] = (reminder, vals)
+                    break
+            else:
+                rounds.append({reminder.deadline_id.id: (reminder, vals)})
+        for batch in rounds:
+            pairs = list(batch.values())
+            activities = Activity.create([vals for _reminder, vals in pairs])
+            for (reminder, _vals), activity in zip(pairs, activities, strict=False):
+                reminder.activity_id = activity
+
+    def _prepare_review_activity_values(self, activity_type, model_id):
+        """The salesperson's activity showing this e-mail before it goes out."""
+        self.ensure_one()
+        return {
+            "res_model_id": model_id,
+            "res_id": self.deadline_id.id,
+            "activity_type_id": activity_type.id,
+            "user_id": self.deadline_id.user_id.id,
+            "date_deadline": self.date_due,
+            "summary": self.env._("Timed e-mail: %s", self.stage_id.name),
+            "note": self.env._(
+                "This e-mail goes out automatically on its date. Open the Timed E-mails "
+                "of the deadline to edit it, send it now or cancel it."
+            ),
+        }
+
+    @api.model
+    def _cancel_stale(self, company, today):
+        """Reminders due longer ago than the catch-up tolerance (the server was
+        down) are not sent late: a "60 days before" mail two weeks before
+        expiry would be wrong. They are cancelled with the reason."""
+        catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days")
+        first, _last = reminder_window(today, 0, catchup)
+        stale = self.sudo().search(
+            [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
+        )
+        stale._set_cancelled(
+            _("Not sent: it was due more than %s days ago when the scheduler ran.", catchup), "stale"
+        )
+        return stale

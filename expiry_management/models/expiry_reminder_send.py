@@ -1,0 +1,166 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending timed e-mails: grouping by template, rendering and queueing in
+batches, the chatter trace, and the callbacks of the stages."""
+
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+
+class ExpiryReminder(models.Model):
+    _inherit = "expiry.reminder"
+
+    def _send(self):
+        """Queue the e-mails of these scheduled reminders (one ``mail.mail``
+        each, rendered in the customer's language), mark them sent, and
+        schedule the stages' callbacks. A reminder that cannot be sent is
+        marked failed with a readable reason; the others still go out."""
+        reminders = self.filtered(lambda r: r.state == "scheduled")
+        if not reminders:
+            return self
+        reminders.fetch(["deadline_id", "stage_id", "date_expiry", "is_customized", "subject", "body_html"])
+        reminders.deadline_id.fetch(["partner_id", "user_id", "state", "date_expiry", "company_id"])
+        groups = defaultdict(lambda: self.browse())
+        for reminder in reminders:
+            deadline, stage = reminder.deadline_id, reminder.stage_id
+            if not stage.active:
+                reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name), "stage")
+            elif deadline.date_expiry != reminder.date_expiry:
+                reminder._set_cancelled(_("The deadline was renewed in the meantime."), "renewed")
+            elif deadline.state in ("closed", "cancelled", "draft"):
+                reminder._set_cancelled(_("The deadline was closed or cancelled in the meantime."), "ended")
+            elif stage.only_if_expired and deadline.state != "expired":
+                reminder._set_cancelled(_("The deadline did not expire."), "ended")
+            elif not deadline.partner_id.email_normalized:
+                reminder._set_failed(
+                    _("The customer %s has no valid e-mail address.", deadline.partner_id.display_name)
+                )
+            else:
+                cc = deadline.user_id.email if stage.copy_salesperson and deadline.user_id.email else False
+                key = (stage.mail_template_id, cc, reminder.id if reminder.is_customized else False)
+                groups[key] |= reminder
+        sent = self.browse()
+        for (template, cc, customized), group in groups.items():
+            email_values = {"email_cc": cc} if cc else {}
+            if customized:
+                email_values.update(subject=group.subject, body_html=group.body_html)
+            sent |= group._send_group(template, email_values)
+        if sent:
+            mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+            if mail_cron:
+                mail_cron.sudo()._trigger()
+        return sent
+
+    def _send_group(self, template, email_values):
+        """Render and queue the mails of reminders sharing a template, mark
+        them sent, log them and schedule their callbacks, all or nothing; on
+        an error, one by one, so that one bad record fails alone."""
+
+        def send(reminders):
+            mails = reminders._queue_mails(template, email_values)
+            reminders._mark_sent(mails)
+            reminders._schedule_callbacks()
+
+        return self._step_run_batch(send, lambda error: _("The e-mail could not be prepared: %s", error))
+
+    def _mark_sent(self, mails):
+        """Link the queued ``mails`` to these reminders, mark them sent and log
+        them in the deadlines' chatter."""
+        mail_by_deadline = {mail.res_id: mail.id for mail in mails}
+        self.activity_id.sudo().unlink()
+        # One write for the whole batch (automation rules on reminders see
+        # it once, not once per record), then the per-record mail link in a
+        # single UPDATE.
+        self.write({"state": "sent", "date_sent": fields.Datetime.now(), "error": False})
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE expiry_reminder AS r SET mail_id = v.mail_id
+                  FROM (VALUES %s) AS v(id, mail_id)
+                 WHERE r.id = v.id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id])
+                    for reminder in self
+                ),
+            )
+        )
+        self.invalidate_recordset(["mail_id"])
+        # Template mails stay out of the chatter: log one note per deadline,
+        # in one batch, so that the salesperson sees what went out.
+        self.deadline_id._message_log_batch(
+            {
+                reminder.deadline_id.id: Markup("<p>%s</p>")
+                % _(
+                    "Timed e-mail “%(stage)s” sent to %(email)s.",
+                    stage=reminder.stage_id.name,
+                    email=reminder.deadline_id.partner_id.email_formatted,
+                )
+                for reminder in self
+            }
+        )
+
+    def _queue_mails(self, template, email_values):
+        return template.sudo().send_mail_batch(self.deadline_id.ids, email_values=email_values)
+
+    def _schedule_callbacks(self):
+        """Callback activities for the salesperson (seed 000): they stay
+        overdue in their activities until done (which records the partner's
+        last callback date) or cancelled. One open callback per deadline."""
+        callback_type = self.env.ref(
+            "expiry_management.mail_activity_type_callback", raise_if_not_found=False
+        )
+        deadlines = self.filtered(
+            lambda r: r.stage_id.schedule_callback and r.deadline_id.user_id
+        ).deadline_id
+        if not callback_type or not deadlines:
+            return
+        open_ones = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "expiry.deadline"),
+                    ("res_id", "in", deadlines.ids),
+                    ("activity_type_id", "=", callback_type.id),
+                ]
+            )
+        )
+        deadlines = deadlines.filtered(lambda d: d.id not in set(open_ones.mapped("res_id")))
+        if not deadlines:
+            return
+        model_id = self.env["ir.model"]._get_id("expiry.deadline")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                self._prepare_callback_activity_values(deadline, callback_type, model_id)
+                for deadline in deadlines
+            ]
+        )
+
+    @api.model
+    def _prepare_callback_activity_values(self, deadline, callback_type, model_id):
+        """The salesperson's callback about ``deadline`` (seed 000's tickler card)."""
+        return {
+            "res_model_id": model_id,
+            "res_id": deadline.id,
+            "activity_type_id": callback_type.id,
+            "user_id": deadline.user_id.id,
+            "date_deadline": self.env["expiry.deadline"]._company_today(deadline.company_id),
+            "summary": self.env._("Call %s about the renewal", deadline.partner_id.display_name),
+        }
+
+    def _step_process(self):
+        return self._send()
+
+    @api.model
+    def _send_due_reminders(self, company, today, limit):
+        """Send one batch of due reminders of ``company``.
+
+        :return: ``(processed, still due)``
+        """
+        return self._process_due(company, today, limit)
