@@ -4,7 +4,7 @@
     "name": "Expiry Management",
     "summary": "Track policies, contracts, licences and maintenance plans "
     "of your customers, remind them on time and renew them in one click.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",
@@ -14,8 +14,6 @@
     "depends": [
         "mail",
         "sale_management",
-        "base_automation",
-        "mass_mailing",
     ],
     "data": [
         "security/expiry_management_security.xml",
@@ -27,7 +25,6 @@
         "data/mail_template_data.xml",
         "data/expiry_reminder_stage_data.xml",
         "data/ir_cron_data.xml",
-        "data/base_automation_data.xml",
         "views/expiry_deadline_views.xml",
         "views/expiry_deadline_term_views.xml",
         "views/expiry_origin_views.xml",

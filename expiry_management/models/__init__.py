@@ -7,7 +7,6 @@ from . import (
     expiry_deadline_lifecycle,
     expiry_deadline_renewal,
     expiry_deadline_term,
-    expiry_deadline_winback,
     expiry_ladder_step_mixin,
     expiry_origin,
     expiry_reminder,

@@ -16,7 +16,8 @@ EXPIRY_PARAMS = {
     "reminder_catchup_days": 3,
     # expired deadlines are closed this many days after expiry (0: never)
     "close_after_days": 90,
-    # mailing.list id customers join when their deadline expires (0: none)
+    # mailing.list id customers join when their deadline expires (0: none);
+    # used by expiry_management_mass_mailing
     "winback_mailing_list_id": 0,
     # reminders sent per scheduled-action run before committing
     "reminder_batch_size": 500,

@@ -50,11 +50,6 @@ class ResConfigSettings(models.TransientModel):
         help="A renewal is charged at the deadline's agreed unit price. Tick to let a "
         "pricelist's percentage discount apply on top of it.",
     )
-    expiry_winback_mailing_list_id = fields.Many2one(
-        "mailing.list",
-        string="Win-back Mailing List",
-        help="Customers whose deadline expires without renewal join this mailing list.",
-    )
 
     @api.model
     def get_values(self):
@@ -64,10 +59,6 @@ class ResConfigSettings(models.TransientModel):
             values[field_name] = deadline._get_expiry_param(key)
         values["expiry_renewal_pricelist_discount"] = bool(
             deadline._get_expiry_param("renewal_pricelist_discount")
-        )
-        list_id = deadline._get_expiry_param("winback_mailing_list_id")
-        values["expiry_winback_mailing_list_id"] = (
-            self.env["mailing.list"].sudo().browse(list_id).exists().id if list_id else False
         )
         return values
 
@@ -79,9 +70,6 @@ class ResConfigSettings(models.TransientModel):
         params.set_param(
             "expiry_management.renewal_pricelist_discount",
             "1" if self.expiry_renewal_pricelist_discount else "0",
-        )
-        params.set_param(
-            "expiry_management.winback_mailing_list_id", str(self.expiry_winback_mailing_list_id.id or 0)
         )
 
     @api.constrains(*EXPIRY_SETTING_FIELDS)

@@ -55,6 +55,14 @@ class ReminderCase(TransactionCase):
         params.set_param("expiry_management.close_after_days", "90")
 
     @classmethod
+    def _company(cls, name, tz="UTC"):
+        company = cls.env["res.company"].create(
+            {"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"}
+        )
+        company.partner_id.tz = tz
+        return company
+
+    @classmethod
     def _deadline(cls, date_expiry, company=None, partner=None, **values):
         company = company or cls.company
         vals = {

@@ -17,14 +17,6 @@ EXPIRY = D(2026, 6, 30)
 
 @tagged("post_install", "-at_install")
 class TestCronDailyPass(ReminderCase):
-    @classmethod
-    def _company(cls, name, tz="UTC"):
-        company = cls.env["res.company"].create(
-            {"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"}
-        )
-        company.partner_id.tz = tz
-        return company
-
     def test_cron_record_runs_the_daily_pass(self):
         cron = self.env.ref("expiry_management.ir_cron_expiry_daily_pass")
         self.assertEqual(cron.code.strip(), "model._cron_daily_pass()")
@@ -68,61 +60,6 @@ class TestCronDailyPass(ReminderCase):
         with freeze_time("2026-05-03 03:00:00"):
             self._run()
         self.assertEqual(kept.state, "expired", "0 disables closing")
-
-    def test_expiry_without_renewal_sends_the_notice_and_joins_the_winback_list(self):
-        mailing_list = self.env["mailing.list"].create({"name": "Win-back"})
-        self.env["ir.config_parameter"].sudo().set_param(
-            "expiry_management.winback_mailing_list_id", str(mailing_list.id)
-        )
-        opted_out = self.env["res.partner"].create({"name": "Opted Out", "email": "out@customer.example"})
-        contact_out = self.env["mailing.contact"].create(
-            {"name": "Opted Out", "email": "out@customer.example"}
-        )
-        self.env["mailing.subscription"].create(
-            {"contact_id": contact_out.id, "list_id": mailing_list.id, "opt_out": True}
-        )
-        blacklisted = self.env["res.partner"].create({"name": "Black", "email": "black@customer.example"})
-        self.env["mail.blacklist"].create({"email": "black@customer.example"})
-        existing = self.env["mailing.contact"].create({"name": "Carla", "email": "Carla@Customer.example"})
-        deadlines = (
-            self._deadline(EXPIRY)
-            | self._deadline(EXPIRY, partner=opted_out)
-            | self._deadline(EXPIRY, partner=blacklisted)
-        )
-        renewed = self._deadline(EXPIRY)
-        with freeze_time("2026-06-25 03:00:00"):
-            renewed._apply_renewal(renewal_date=D(2026, 6, 25))
-        with freeze_time("2026-07-01 03:00:00"):
-            self._run()
-        self.assertEqual(set(deadlines.mapped("state")), {"expired"})
-        self.assertEqual(renewed.state, "active")
-        notices = (deadlines | renewed).reminder_ids.filtered(lambda r: r.stage_id == self.stage_notice)
-        self.assertEqual(notices.deadline_id, deadlines, "no notice for the renewed one")
-        self.assertEqual(set(notices.mapped("state")), {"sent"})
-        self.assertIn("has expired", notices[0].mail_id.subject)
-        contacts = (
-            self.env["mailing.subscription"]
-            .search([("list_id", "=", mailing_list.id), ("opt_out", "=", False)])
-            .contact_id
-        )
-        self.assertEqual(contacts, existing, "existing contact reused; opted-out and blacklisted left alone")
-        self.assertEqual(
-            self.env["mailing.contact"].search_count([("email_normalized", "=", "carla@customer.example")]), 1
-        )
-        subscription = self.env["mailing.subscription"].search([("contact_id", "=", contact_out.id)])
-        self.assertTrue(subscription.opt_out)
-
-    def test_expiry_triggers_automation_rules_on_the_state(self):
-        rule = self.env.ref("expiry_management.base_automation_deadline_expired")
-        self.assertFalse(rule.active, "shipped as an inactive example")
-        rule.active = True
-        deadline = self._deadline(EXPIRY)
-        with freeze_time("2026-07-01 03:00:00"):
-            self._run()
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", "expiry.deadline"), ("res_id", "=", deadline.id)]
-        )
-        self.assertIn("Expired without renewal: win-back call", activities.mapped("summary"))
 
     def test_missed_days_are_caught_up_without_stale_mails(self):
         deadline = self._deadline(EXPIRY)
@@ -214,53 +151,3 @@ class TestCronDailyPass(ReminderCase):
             self.Reminder.with_user(self.salesperson).search([("id", "in", theirs.reminder_ids.ids)]),
             "the salesperson of one company does not see the other's e-mails",
         )
-
-    def _due_company(self, count):
-        company = self._company(f"Bulk {count}")
-        partners = self.env["res.partner"].create(
-            [{"name": f"Customer {i}", "email": f"c{i}@bulk{count}.example"} for i in range(count)]
-        )
-        self.Deadline.create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "product_id": self.product.id,
-                    "company_id": company.id,
-                    "currency_id": company.currency_id.id,
-                    "user_id": self.salesperson.id,
-                    "date_start": D(2025, 6, 30),
-                    "date_expiry": EXPIRY,
-                    "state": "active",
-                }
-                for partner in partners
-            ]
-        )
-        self.Reminder._prepare_reminders(company, D(2026, 5, 1))
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return company
-
-    def _count_queries(self, company):
-        start = self.env.cr.sql_log_count
-        done, _left = self.Reminder._send_due_reminders(company, D(2026, 5, 1), 1000)
-        self.env.flush_all()
-        return done, self.env.cr.sql_log_count - start
-
-    def test_reminder_pass_queries_do_not_grow_with_the_number_of_deadlines(self):
-        # bounded overhead for 200 instead of 10: mail.mail is created in chunks
-        # of mail.batch_size (50), a handful of queries per chunk
-        bound = 15
-        # An active automation rule on deadlines (as users create) must not
-        # turn the pass into one query per record.
-        self.env.ref("expiry_management.base_automation_deadline_expired").active = True
-        with freeze_time("2026-05-01 03:00:00"):
-            warmup = self._due_company(1)
-            self._count_queries(warmup)
-            small, large = self._due_company(10), self._due_company(200)
-            done_small, queries_small = self._count_queries(small)
-            self.env.invalidate_all()
-            with self.assertQueryCount(queries_small + bound):
-                done_large, queries_large = self._count_queries(large)
-        self.assertEqual((done_small, done_large), (10, 200))
-        _logger.info("reminder pass queries: 10 due -> %s, 200 due -> %s", queries_small, queries_large)
-        print(f"\nreminder pass queries: 10 due -> {queries_small}, 200 due -> {queries_large}")

@@ -186,46 +186,30 @@ class TestRenewalHardening(ExpiryCommon):
 @tagged("post_install", "-at_install")
 class TestDailyPassHardening(ReminderCase):
     # --- 8. one bad record does not stop the others -----------------------
-    def test_a_raising_automation_rule_on_one_deadline_blocks_no_other(self):
+    def test_a_failing_state_change_of_one_deadline_blocks_no_other(self):
+        from unittest.mock import patch
+
         bad = self._deadline(date(2026, 6, 30), description="bad")
         goods = self._deadline(date(2026, 6, 30)) | self._deadline(date(2026, 6, 30))
-        other_company = self.env["res.company"].create({"name": "Other Co"})
-        other = self._deadline(date(2026, 6, 30), company=other_company)
-        automation = self.env["base.automation"].create(
-            {
-                "name": "A user's rule that raises for one deadline",
-                "model_id": self.env["ir.model"]._get_id("expiry.deadline"),
-                "trigger": "on_write",
-                "filter_domain": f"[('id', '=', {bad.id}), ('state', '=', 'expired')]",
-            }
-        )
-        self.env["ir.actions.server"].create(
-            {
-                "name": "raise",
-                "model_id": self.env["ir.model"]._get_id("expiry.deadline"),
-                "base_automation_id": automation.id,
-                "usage": "base_automation",
-                "state": "code",
-                "code": "raise UserError('the rule of a user is broken')",
-            }
-        )
-        with freeze_time("2026-07-01 03:00:00"):
+        Deadline = type(self.env["expiry.deadline"])
+        original = Deadline.write
+
+        def write(records, vals):
+            if vals.get("state") == "expired" and bad in records:
+                raise ValidationError("a constraint of another module refuses it")
+            return original(records, vals)
+
+        with freeze_time("2026-07-01 03:00:00"), patch.object(Deadline, "write", write):
             self.Reminder._cron_daily_pass()
         self.assertEqual(set(goods.mapped("state")), {"expired"})
-        self.assertEqual(other.state, "expired", "another company is not blocked either")
-        self.assertEqual(bad.state, "active", "its change was rolled back")
-        self.assertIn("the rule of a user is broken", bad.cron_error)
-        self.assertEqual(bad.cron_error_date, date(2026, 7, 1))
-        self.assertIn("could not update this deadline", " ".join(bad.message_ids.mapped("body")))
-        notices = (goods | other).reminder_ids.filtered(lambda r: r.stage_id == self.stage_notice)
-        self.assertEqual(set(notices.mapped("state")), {"sent"}, "the others get their expiry notice")
-        self.assertEqual(len(notices), 3)
-        # the next day, with the rule fixed, it expires and the error goes
-        automation.active = False
-        with freeze_time("2026-07-02 03:00:00"):
-            self.Reminder._cron_daily_pass()
-        self.assertEqual(bad.state, "expired")
-        self.assertFalse(bad.cron_error)
+        self.assertEqual(bad.state, "active")
+        self.assertIn("refuses it", bad.cron_error)
+        with freeze_time("2026-07-01 05:00:00"):
+            # the same day, the pass does not try it again (and does not loop)
+            self.assertEqual(
+                self.env["expiry.deadline"].sudo()._cron_update_states(self.company, date(2026, 7, 1), 100),
+                (0, 0),
+            )
 
     def test_a_raising_callback_fails_its_reminder_only(self):
         goods = self._deadline(date(2026, 5, 31)) | self._deadline(date(2026, 5, 31))

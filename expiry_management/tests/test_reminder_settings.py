@@ -9,24 +9,6 @@ from .test_reminder_ladder import EXPIRY
 
 @tagged("post_install", "-at_install")
 class TestReminderSettings(ReminderCase):
-    def test_thresholds_are_saved_and_zero_stays_zero(self):
-        mailing_list = self.env["mailing.list"].create({"name": "Win-back"})
-        settings = self.env["res.config.settings"].create(
-            {
-                "expiry_reminder_catchup_days": 0,
-                "expiry_close_after_days": 0,
-                "expiry_winback_mailing_list_id": mailing_list.id,
-            }
-        )
-        settings.execute()
-        Deadline = self.env["expiry.deadline"]
-        self.assertEqual(Deadline._get_expiry_param("reminder_catchup_days"), 0)
-        self.assertEqual(Deadline._get_expiry_param("close_after_days"), 0)
-        self.assertEqual(Deadline._get_expiry_param("winback_mailing_list_id"), mailing_list.id)
-        fresh = self.env["res.config.settings"].create({})
-        self.assertEqual(fresh.expiry_winback_mailing_list_id, mailing_list)
-        self.assertEqual(fresh.expiry_reminder_catchup_days, 0)
-
     def test_negative_thresholds_are_refused(self):
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"expiry_reminder_catchup_days": -1})
