@@ -20,25 +20,28 @@ def pre_init_hook(env):
 
 
 def post_init_hook(env):
+    like = PARKED.replace("_", r"\_") + "%"
     env.cr.execute(
-        "SELECT name, model, res_id FROM ir_model_data WHERE module = 'expiry_management_automation' AND name LIKE %s",
-        (PARKED.replace("_", r"\_") + "%",),
+        "SELECT name FROM ir_model_data WHERE module = 'expiry_management_automation' AND name LIKE %s",
+        (like,),
     )
-    parked = env.cr.fetchall()
-    if not parked:
+    names = tuple(name[len(PARKED) :] for (name,) in env.cr.fetchall())
+    if not names:
         return
-    # drop the fresh copies, give the user's records their ids back
-    for name, _model, _res_id in parked:
-        fresh = env.ref(f"expiry_management_automation.{name[len(PARKED):]}", raise_if_not_found=False)
-        if fresh:
-            env["ir.model.data"].search(
-                [("module", "=", "expiry_management_automation"), ("name", "=", name[len(PARKED) :])]
-            ).unlink()
-            fresh.sudo().unlink()
+    # drop the fresh copies the install just created (the rule first: its
+    # action goes with it), then give the user's records their ids back
+    fresh = [env.ref(f"expiry_management_automation.{name}", raise_if_not_found=False) for name in names]
+    env.cr.execute(
+        "DELETE FROM ir_model_data WHERE module = 'expiry_management_automation' AND name IN %s",
+        (names,),
+    )
+    for record in sorted(filter(None, fresh), key=lambda r: r._name != "base.automation"):
+        if record.exists():
+            record.sudo().unlink()
     env.cr.execute(
         """
         UPDATE ir_model_data SET name = substr(name, %s), noupdate = TRUE
          WHERE module = 'expiry_management_automation' AND name LIKE %s
         """,
-        (len(PARKED) + 1, PARKED.replace("_", r"\_") + "%"),
+        (len(PARKED) + 1, like),
     )
