@@ -1,17 +1,92 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The one base fixture of the core's tests (and of the glue addons'):
+``ExpiryTestCase`` and its single deadline helper, ``_create_deadline``.
+The data sets below build on it: ``ExpiryCommon`` (customers and products
+in the main company), ``ReminderCase`` (a company of its own for the
+ladder) and ``ExpiryDashboardTestMixin`` (a sales team in a fresh company,
+dated on TODAY)."""
+
 import datetime
 
+from odoo import Command, models
 from odoo.tests import TransactionCase, new_test_user
 
 
-class ExpiryCommon(TransactionCase):
-    """Customers, renewable products and a helper to create deadlines."""
+class ExpiryTestCase(TransactionCase):
+    """Helpers shared by every data set: companies, products, deadlines."""
+
+    #: date that ``_create_deadline(<days>)`` counts from (None: the company's today)
+    TODAY = None
+    #: context of the test environment
+    expiry_context = {"tracking_disable": True}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, tz="UTC"))
+        cls.env = cls.env(context=dict(cls.env.context, **cls.expiry_context))
+        cls.Deadline = cls.env["expiry.deadline"]
+        cls.Reminder = cls.env["expiry.reminder"]
+
+    @classmethod
+    def _company(cls, name, tz="UTC"):
+        company = cls.env["res.company"].create(
+            {"name": name, "email": f"{name.lower().replace(' ', '')}@example.com"}
+        )
+        company.partner_id.tz = tz
+        return company
+
+    @classmethod
+    def _make_product(cls, name, duration, unit, price):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "expiry_duration": duration,
+                "expiry_duration_unit": unit,
+            }
+        )
+
+    @classmethod
+    def _deadline_defaults(cls, date_expiry, company):
+        """Field values of a new deadline of this data set (override)."""
+        return {
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            "date_start": date_expiry - datetime.timedelta(days=365),
+            "date_expiry": date_expiry,
+            "state": "active",
+            "quantity": 1,
+        }
+
+    @classmethod
+    def _create_deadline(cls, expiry, **values):
+        """The one deadline helper: ``expiry`` is a date, or a number of days
+        from ``TODAY``; ``values`` are field values (records are accepted for
+        relational fields) over the data set's defaults."""
+        if isinstance(expiry, int):
+            today = cls.TODAY or cls.env["expiry.deadline"]._company_today()
+            expiry = today + datetime.timedelta(days=expiry)
+        values = {
+            key: value.id if isinstance(value, models.BaseModel) else value for key, value in values.items()
+        }
+        company = (
+            cls.env["res.company"].browse(values.get("company_id")) if values.get("company_id") else None
+        )
+        vals = cls._deadline_defaults(expiry, company or cls.company)
+        vals.update(values)
+        return cls.env["expiry.deadline"].create(vals)
+
+
+class ExpiryCommon(ExpiryTestCase):
+    """Customers and renewable products in the main company."""
+
+    expiry_context = {"tracking_disable": True, "tz": "UTC"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.company = cls.env.company
         cls.manager = new_test_user(
             cls.env,
@@ -33,27 +108,136 @@ class ExpiryCommon(TransactionCase):
         cls.product_plain = cls._make_product("One-off Audit", 0, "year", 100.0)
 
     @classmethod
-    def _make_product(cls, name, duration, unit, price):
-        return cls.env["product.product"].create(
-            {
-                "name": name,
-                "type": "service",
-                "list_price": price,
-                "expiry_duration": duration,
-                "expiry_duration_unit": unit,
-            }
-        )
+    def _deadline_defaults(cls, date_expiry, company):
+        vals = super()._deadline_defaults(date_expiry, company)
+        # the main company's currency unless the test says otherwise
+        vals.pop("currency_id")
+        vals.update(partner_id=cls.customer.id, product_id=cls.product_year.id, price_unit=500.0)
+        return vals
+
+
+class ReminderCase(ExpiryTestCase):
+    """A company of our own (UTC), a salesperson, customers and a renewable
+    product, so that the demo data never interferes."""
+
+    expiry_context = {"tracking_disable": True, "mail_notrack": True}
 
     @classmethod
-    def _make_deadline(cls, expiry, **values):
-        vals = {
-            "partner_id": cls.customer.id,
-            "product_id": cls.product_year.id,
-            "quantity": 1,
-            "price_unit": 500.0,
-            "date_start": expiry - datetime.timedelta(days=365),
-            "date_expiry": expiry,
-            "state": "active",
-        }
-        vals.update(values)
-        return cls.env["expiry.deadline"].create(vals)
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create(
+            {"name": "Reminder Co", "email": "office@reminder.example"}
+        )
+        cls.company.partner_id.tz = "UTC"
+        cls.salesperson = cls.env["res.users"].create(
+            {
+                "name": "Sally Sales",
+                "login": "sally_reminder",
+                "email": "sally@reminder.example",
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "groups_id": [(6, 0, [cls.env.ref("expiry_management.group_expiry_user").id])],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Carla Customer", "email": "carla@customer.example", "lang": "en_US"}
+        )
+        cls.product = cls._make_product("Maintenance plan", 1, "year", 100.0)
+        cls.stage_60 = cls.env.ref("expiry_management.reminder_stage_60")
+        cls.stage_30 = cls.env.ref("expiry_management.reminder_stage_30")
+        cls.stage_7 = cls.env.ref("expiry_management.reminder_stage_7")
+        cls.stage_notice = cls.env.ref("expiry_management.reminder_stage_expiry_notice")
+        cls.stage_after_7 = cls.env.ref("expiry_management.reminder_stage_after_7")
+        cls.ladder = cls.stage_60 | cls.stage_30 | cls.stage_7 | cls.stage_notice | cls.stage_after_7
+        # only the shipped ladder: other stages (another engineer's demo) stay out
+        cls.env["expiry.reminder.stage"].search([("id", "not in", cls.ladder.ids)]).active = False
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("expiry_management.upcoming_days", "7")
+        params.set_param("expiry_management.reminder_catchup_days", "3")
+        params.set_param("expiry_management.close_after_days", "90")
+
+    @classmethod
+    def _deadline_defaults(cls, date_expiry, company):
+        vals = super()._deadline_defaults(date_expiry, company)
+        vals.update(
+            partner_id=cls.customer.id,
+            product_id=cls.product.id,
+            user_id=cls.salesperson.id if company == cls.company else False,
+            price_unit=100.0,
+        )
+        vals.pop("quantity")
+        return vals
+
+    def _run(self, company=None):
+        """One reminder pass for one company, as the daily action does."""
+        company = company or self.company
+        today = self.Deadline._company_today(company)
+        self.Deadline.sudo()._cron_update_states(company, today, 10000)
+        self.Reminder._cancel_stale(company, today)
+        self.Reminder._prepare_reminders(company, today)
+        return self.Reminder._send_due_reminders(company, today, 10000)
+
+    def _mails(self, deadlines):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "expiry.deadline"), ("res_id", "in", deadlines.ids)])
+        )
+
+    def _sent(self, deadline):
+        return deadline.reminder_ids.filtered(lambda r: r.state == "sent").stage_id
+
+
+class ExpiryDashboardTestMixin(ExpiryTestCase):
+    """Isolated data for the dashboard, callback and report tests: a sales
+    team with a manager and a user, in a fresh company so that demo data does
+    not leak into the figures. Call ``_setup_dashboard_data`` (after setting
+    TODAY when it differs)."""
+
+    TODAY = datetime.date(2026, 3, 16)
+    expiry_context = {}
+
+    @classmethod
+    def _setup_dashboard_data(cls):
+        env = cls.env
+        cls.company = env["res.company"].create({"name": "Dashboard Brokers"})
+        cls.other_company = env["res.company"].create({"name": "Other Brokers"})
+        companies = [Command.set((cls.company | cls.other_company).ids)]
+        cls.manager = new_test_user(
+            env,
+            login="dash_manager",
+            name="Dash Manager",
+            groups="base.group_user,expiry_management.group_expiry_manager,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+            company_ids=companies,
+            tz="UTC",
+        )
+        cls.user = new_test_user(
+            env,
+            login="dash_user",
+            name="Dash User",
+            # Contact Creation: what internal users get by default, needed to
+            # schedule activities on customers.
+            groups="base.group_user,base.group_partner_manager,expiry_management.group_expiry_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+            tz="UTC",
+        )
+        cls.team = env["crm.team"].create(
+            {"name": "North Office", "company_id": cls.company.id, "member_ids": [Command.set(cls.user.ids)]}
+        )
+        cls.partner = env["res.partner"].create({"name": "Ada Customer", "company_id": False})
+        cls.product = cls._make_product("Motor policy", 1, "year", 100.0)
+
+    @classmethod
+    def _deadline_defaults(cls, date_expiry, company):
+        vals = super()._deadline_defaults(date_expiry, company)
+        vals.update(
+            partner_id=cls.partner.id,
+            product_id=cls.product.id,
+            price_unit=100.0,
+            date_start=cls.TODAY - datetime.timedelta(days=300),
+            user_id=cls.user.id,
+        )
+        vals.pop("quantity")
+        return vals

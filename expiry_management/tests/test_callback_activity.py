@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .common_dashboard import ExpiryDashboardTestMixin
+from .common import ExpiryDashboardTestMixin
 
 
 @tagged("post_install", "-at_install")
@@ -33,7 +33,7 @@ class TestCallbackActivity(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(self.partner.last_callback_date, self.TODAY)
 
     def test_callback_done_on_deadline_updates_its_customer(self):
-        deadline = self._deadline(10)
+        deadline = self._create_deadline(10)
         activity = deadline.with_user(self.user).activity_schedule(
             "expiry_management.mail_activity_type_callback", user_id=self.user.id
         )
@@ -41,7 +41,7 @@ class TestCallbackActivity(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(self.partner.last_callback_date, self.TODAY)
 
     def test_other_activity_done_does_not_count_as_callback(self):
-        deadline = self._deadline(10)
+        deadline = self._create_deadline(10)
         activity = deadline.activity_schedule(
             "expiry_management.mail_activity_type_renewal_email", user_id=self.user.id
         )

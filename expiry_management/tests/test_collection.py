@@ -27,8 +27,8 @@ class TestCollection(ExpiryCommon):
         wizard._create_payments()
 
     def test_unpaid_renewal_invoice_is_followed_up_until_paid(self):
-        deadline = self._make_deadline(date(2027, 3, 31), price_unit=500)
-        untouched = self._make_deadline(date(2027, 3, 31))
+        deadline = self._create_deadline(date(2027, 3, 31), price_unit=500)
+        untouched = self._create_deadline(date(2027, 3, 31))
         invoice = self._invoiced_renewal(deadline)
         self.assertTrue(deadline.renewal_unpaid)
         self.assertEqual(deadline.renewal_invoice_ids, invoice)
@@ -55,7 +55,7 @@ class TestCollection(ExpiryCommon):
         self.assertNotIn(invoice, self.env["account.move"].search(eval(action.domain)))
 
     def test_collection_call_is_planned_for_the_salesperson(self):
-        deadline = self._make_deadline(date(2027, 3, 31))
+        deadline = self._create_deadline(date(2027, 3, 31))
         invoice = self._invoiced_renewal(deadline)
         invoice.action_expiry_schedule_collection_call()
         activity = invoice.activity_ids

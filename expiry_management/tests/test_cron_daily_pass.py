@@ -8,7 +8,7 @@ from odoo.tests import freeze_time, tagged
 
 from odoo.addons.expiry_management.models.expiry_reminder_send import ExpiryReminder
 
-from .common_reminder import ReminderCase
+from .common import ReminderCase
 
 _logger = logging.getLogger(__name__)
 D = datetime.date
@@ -20,19 +20,19 @@ class TestCronDailyPass(ReminderCase):
     def test_cron_record_runs_the_daily_pass(self):
         cron = self.env.ref("expiry_management.ir_cron_expiry_daily_pass")
         self.assertEqual(cron.code.strip(), "model._cron_daily_pass()")
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             cron.method_direct_trigger()
         self.assertEqual(self._sent(deadline), self.stage_60)
 
     def test_states_change_at_midnight_in_the_company_time_zone(self):
         auckland = self._company("Kiwi Co", "Pacific/Auckland")
-        kiwi_expiring = self._deadline(D(2026, 3, 10), company=auckland)
-        kiwi_starting = self._deadline(
-            D(2027, 3, 10), company=auckland, state="draft", date_start=D(2026, 3, 11)
+        kiwi_expiring = self._create_deadline(D(2026, 3, 10), company_id=auckland)
+        kiwi_starting = self._create_deadline(
+            D(2027, 3, 10), company_id=auckland, state="draft", date_start=D(2026, 3, 11)
         )
-        utc_expiring = self._deadline(D(2026, 3, 10))
-        utc_starting = self._deadline(D(2027, 3, 10), state="draft", date_start=D(2026, 3, 11))
+        utc_expiring = self._create_deadline(D(2026, 3, 10))
+        utc_starting = self._create_deadline(D(2027, 3, 10), state="draft", date_start=D(2026, 3, 11))
         # 11:30 UTC on 10 March is already 00:30 on 11 March in Auckland
         with freeze_time("2026-03-10 11:30:00"):
             self.Reminder._cron_daily_pass()
@@ -45,7 +45,7 @@ class TestCronDailyPass(ReminderCase):
         self.assertEqual((utc_expiring.state, utc_starting.state), ("expired", "active"))
 
     def test_expired_deadlines_are_closed_after_the_configured_days(self):
-        deadline = self._deadline(D(2026, 1, 31))
+        deadline = self._create_deadline(D(2026, 1, 31))
         with freeze_time("2026-02-10 03:00:00"):
             self._run()
         self.assertEqual(deadline.state, "expired")
@@ -55,14 +55,14 @@ class TestCronDailyPass(ReminderCase):
         with freeze_time("2026-05-02 03:00:00"):
             self._run()
         self.assertEqual(deadline.state, "closed")
-        kept = self._deadline(D(2025, 1, 31))
+        kept = self._create_deadline(D(2025, 1, 31))
         self.env["ir.config_parameter"].sudo().set_param("expiry_management.close_after_days", "0")
         with freeze_time("2026-05-03 03:00:00"):
             self._run()
         self.assertEqual(kept.state, "expired", "0 disables closing")
 
     def test_missed_days_are_caught_up_without_stale_mails(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-28 03:00:00"):
             self._run()
         reminder_60 = deadline.reminder_ids
@@ -82,7 +82,7 @@ class TestCronDailyPass(ReminderCase):
         self.env["ir.config_parameter"].sudo().set_param("expiry_management.reminder_batch_size", "2")
         deadlines = self.Deadline.browse()
         for _i in range(5):
-            deadlines |= self._deadline(EXPIRY)
+            deadlines |= self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             for _run in range(20):
                 done, remaining = self.Reminder._cron_daily_pass()
@@ -109,7 +109,7 @@ class TestCronDailyPass(ReminderCase):
         self.assertEqual(sorted(mails.mapped("res_id")), sorted(deadlines.ids), "each deadline exactly once")
 
     def test_a_reminder_sent_by_another_worker_is_not_sent_again(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self.Reminder._prepare_reminders(self.company, D(2026, 5, 1))
             claimed = self.Reminder._claim_due(self.company, D(2026, 5, 1), 10)
@@ -136,8 +136,8 @@ class TestCronDailyPass(ReminderCase):
                 "company_id": other.id,
             }
         )
-        mine = self._deadline(EXPIRY)
-        theirs = self._deadline(EXPIRY, company=other)
+        mine = self._create_deadline(EXPIRY)
+        theirs = self._create_deadline(EXPIRY, company_id=other)
         with freeze_time("2026-05-16 03:00:00"):
             self._run()
         self.assertFalse(mine.reminder_ids.filtered(lambda r: r.stage_id == other_stage))

@@ -5,7 +5,7 @@ import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged, warmup
 
-from .common_dashboard import ExpiryDashboardTestMixin
+from .common import ExpiryDashboardTestMixin
 
 # Measured on 18.0: 24 queries with 5 deadlines and with 50 (and as many
 # activities); the lists are limited and the figures are grouped reads.
@@ -31,10 +31,10 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         return env["expiry.dashboard"].get_dashboard_data(scope=scope)
 
     def test_upcoming_lists_deadlines_expiring_within_the_setting_window(self):
-        soon = self._deadline(3)
-        self._deadline(8)  # beyond the 7 days
-        self._deadline(-1, state="expired")
-        self._deadline(2, state="closed")
+        soon = self._create_deadline(3)
+        self._create_deadline(8)  # beyond the 7 days
+        self._create_deadline(-1, state="expired")
+        self._create_deadline(2, state="closed")
         data = self._data(self.user)
         self.assertEqual([d["id"] for d in data["upcoming"]], soon.ids)
         self.assertEqual(data["upcoming"][0]["days_remaining"], 3)
@@ -42,21 +42,21 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(data["upcoming_days"], 7)
 
     def test_upcoming_window_follows_the_setting(self):
-        later = self._deadline(10)
+        later = self._create_deadline(10)
         self.env["ir.config_parameter"].sudo().set_param("expiry_management.upcoming_days", "14")
         self.assertEqual([d["id"] for d in self._data(self.user)["upcoming"]], later.ids)
 
     def test_user_sees_own_scope_even_when_asking_for_team(self):
-        mine = self._deadline(1)
-        self._deadline(2, user=self.manager)
+        mine = self._create_deadline(1)
+        self._create_deadline(2, user_id=self.manager)
         data = self._data(self.user, scope="team")
         self.assertEqual(data["scope"], "mine")
         self.assertFalse(data["can_see_team"])
         self.assertEqual([d["id"] for d in data["upcoming"]], mine.ids)
 
     def test_manager_team_scope_sums_everyone_with_performance_rows(self):
-        self._deadline(1, price=100.0)
-        self._deadline(2, user=self.manager, price=50.0)
+        self._create_deadline(1, price_unit=100.0)
+        self._create_deadline(2, user_id=self.manager, price_unit=50.0)
         data = self._data(self.manager, scope="team")
         self.assertEqual(data["scope"], "team")
         self.assertEqual(len(data["upcoming"]), 2)
@@ -72,21 +72,21 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(mine["performance"], [])
 
     def test_dashboard_only_counts_allowed_companies(self):
-        self._deadline(1)
-        self._deadline(1, user=self.manager, company=self.other_company)
-        self._deadline(2, user=self.manager)
+        self._create_deadline(1)
+        self._create_deadline(1, user_id=self.manager, company_id=self.other_company)
+        self._create_deadline(2, user_id=self.manager)
         both = self._data(self.manager, "team", companies=self.company | self.other_company)
         self.assertEqual(len(both["upcoming"]), 3)
         only_company = self._data(self.manager, "team", companies=self.company)
         self.assertEqual(len(only_company["upcoming"]), 2)
 
     def test_counters_and_renewal_rate_of_the_month(self):
-        self._deadline(40)  # active, later
-        self._deadline(20)  # active, expiring in 30 days
-        self._deadline(-5, state="expired")  # expired this month (16 March - 5)
-        self._deadline(-20, state="expired")  # expired last month: not counted
-        self._deadline(-3, state="closed")  # closed this month: lost
-        renewed = self._deadline(-2, state="expired")
+        self._create_deadline(40)  # active, later
+        self._create_deadline(20)  # active, expiring in 30 days
+        self._create_deadline(-5, state="expired")  # expired this month (16 March - 5)
+        self._create_deadline(-20, state="expired")  # expired last month: not counted
+        self._create_deadline(-3, state="closed")  # closed this month: lost
+        renewed = self._create_deadline(-2, state="expired")
         renewed.with_context(tz="UTC")._apply_renewal(renewal_date=self.TODAY)
         counters = self._data(self.user)["counters"]
         self.assertEqual(counters["active"], 3)  # the renewed one is active again
@@ -100,7 +100,7 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertIs(self._data(self.user)["counters"]["renewal_rate"], False)
 
     def test_todo_lists_my_activities_due_today_or_late(self):
-        deadline = self._deadline(3)
+        deadline = self._create_deadline(3)
         callback = self.env.ref("expiry_management.mail_activity_type_callback")
         today = deadline.activity_schedule(
             activity_type_id=callback.id, date_deadline=self.TODAY, user_id=self.user.id, summary="Today"
@@ -125,7 +125,7 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(todo[1]["res_model"], "expiry.deadline")
 
     def test_done_from_dashboard_removes_todo_and_records_callback(self):
-        deadline = self._deadline(3)
+        deadline = self._create_deadline(3)
         activity = deadline.activity_schedule(
             "expiry_management.mail_activity_type_callback", date_deadline=self.TODAY, user_id=self.user.id
         )
@@ -136,7 +136,7 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(self._data(self.user)["todo"], [])
 
     def test_snooze_postpones_to_tomorrow(self):
-        activity = self._deadline(3).activity_schedule(
+        activity = self._create_deadline(3).activity_schedule(
             "expiry_management.mail_activity_type_callback",
             date_deadline=self.TODAY - datetime.timedelta(days=3),
             user_id=self.user.id,
@@ -147,7 +147,7 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         self.assertEqual(self._data(self.user)["todo"], [])
 
     def test_dashboard_refuses_bad_input_with_user_errors(self):
-        activity = self._deadline(3).activity_schedule(
+        activity = self._create_deadline(3).activity_schedule(
             "expiry_management.mail_activity_type_callback", date_deadline=self.TODAY, user_id=self.manager.id
         )
         dashboard = self.env["expiry.dashboard"].with_user(self.user)
@@ -172,8 +172,8 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
             self.env["expiry.dashboard"].with_user(portal).get_dashboard_data()
 
     def test_counter_action_opens_the_counted_deadlines(self):
-        soon = self._deadline(3)
-        self._deadline(60)
+        soon = self._create_deadline(3)
+        self._create_deadline(60)
         action = self.env["expiry.dashboard"].with_user(self.user).action_open_counter("upcoming")
         found = self.env["expiry.deadline"].with_user(self.user).search(action["domain"])
         self.assertEqual(found, soon)
@@ -194,11 +194,11 @@ class TestDashboardQueries(ExpiryDashboardTestMixin, TransactionCase):
     def _populate(self, count):
         callback = self.env.ref("expiry_management.mail_activity_type_callback")
         for index in range(count):
-            deadline = self._deadline(index % 7, user=self.manager if index % 2 else self.user)
+            deadline = self._create_deadline(index % 7, user_id=self.manager if index % 2 else self.user)
             deadline.activity_schedule(
                 activity_type_id=callback.id, date_deadline=self.TODAY, user_id=self.manager.id
             )
-            self._deadline(-1 - index % 10, state="expired", user=self.manager)
+            self._create_deadline(-1 - index % 10, state="expired", user_id=self.manager)
         self.env.flush_all()
 
     @warmup

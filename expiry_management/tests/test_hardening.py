@@ -9,8 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import ExpiryCommon
-from .common_reminder import ReminderCase
+from .common import ExpiryCommon, ReminderCase
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +23,7 @@ class TestRenewalHardening(ExpiryCommon):
 
     # --- 3. a paid order always confirms ---------------------------------
     def test_confirming_after_the_deadline_was_cancelled_confirms_and_reports(self):
-        deadline = self._make_deadline(date(2027, 3, 31), user_id=self.user.id)
+        deadline = self._create_deadline(date(2027, 3, 31), user_id=self.user.id)
         order = self._renewal_order(deadline)
         deadline.action_cancel()  # while the customer's wire transfer travels
         order.action_confirm()
@@ -39,7 +38,7 @@ class TestRenewalHardening(ExpiryCommon):
         self.assertIn("refund or adjust", activity.summary)
 
     def test_confirming_after_the_product_lost_its_duration_confirms_and_reports(self):
-        deadline = self._make_deadline(date(2027, 3, 31))
+        deadline = self._create_deadline(date(2027, 3, 31))
         order = self._renewal_order(deadline)
         self.product_year.expiry_duration = 0
         order.action_confirm()
@@ -49,7 +48,7 @@ class TestRenewalHardening(ExpiryCommon):
 
     # --- 2. one renewal line per deadline and order -----------------------
     def test_an_order_cannot_renew_one_deadline_on_two_lines(self):
-        deadline = self._make_deadline(date(2027, 3, 31))
+        deadline = self._create_deadline(date(2027, 3, 31))
         order = self._renewal_order(deadline)
         with self.assertRaises(ValidationError):
             order.write(
@@ -64,8 +63,8 @@ class TestRenewalHardening(ExpiryCommon):
         self.assertEqual(deadline.renewal_count, 1)
 
     def test_the_deadline_of_a_renewal_line_cannot_be_swapped(self):
-        deadline = self._make_deadline(date(2027, 3, 31), quantity=10)
-        other = self._make_deadline(date(2027, 3, 31), quantity=1)
+        deadline = self._create_deadline(date(2027, 3, 31), quantity=10)
+        other = self._create_deadline(date(2027, 3, 31), quantity=1)
         order = self._renewal_order(deadline)
         with self.assertRaises(ValidationError):
             order.order_line.write({"deadline_id": other.id})
@@ -80,7 +79,7 @@ class TestRenewalHardening(ExpiryCommon):
         )
         company_currency = self.company.currency_id
         self.assertNotEqual(company_currency, eur)
-        deadline = self._make_deadline(date(2027, 3, 31), currency_id=eur.id, price_unit=100.0)
+        deadline = self._create_deadline(date(2027, 3, 31), currency_id=eur.id, price_unit=100.0)
         order = self._renewal_order(deadline)
         self.assertEqual(order.currency_id, company_currency)
         expected = eur._convert(100.0, company_currency, self.company, date(2027, 3, 10))
@@ -97,7 +96,7 @@ class TestRenewalHardening(ExpiryCommon):
             }
         )
         self.customer.property_product_pricelist = pricelist
-        deadline = self._make_deadline(date(2027, 3, 31), price_unit=450.0)
+        deadline = self._create_deadline(date(2027, 3, 31), price_unit=450.0)
         line = self._renewal_order(deadline).order_line
         self.assertEqual(line.price_unit, 450.0)
         self.assertEqual(line.discount, 0.0, "the agreed price is the price")
@@ -145,8 +144,8 @@ class TestRenewalHardening(ExpiryCommon):
 
     def test_dates_beyond_the_calendar_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "between the years 1900 and 2999"):
-            self._make_deadline(date(9999, 12, 1))
-        deadline = self._make_deadline(date(2999, 12, 1))
+            self._create_deadline(date(9999, 12, 1))
+        deadline = self._create_deadline(date(2999, 12, 1))
         self.product_year.expiry_duration = 100
         # a renewal would leave the calendar: refused readably, not an OverflowError
         self.assertFalse(deadline.is_renewable)
@@ -160,8 +159,8 @@ class TestRenewalHardening(ExpiryCommon):
             login="expiry_user_all_leads",
             groups="expiry_management.group_expiry_user,sales_team.group_sale_salesman_all_leads",
         )
-        foreign = self._make_deadline(date(2027, 3, 31), user_id=self.manager.id, team_id=False)
-        own = self._make_deadline(date(2027, 3, 31), user_id=user.id, team_id=False)
+        foreign = self._create_deadline(date(2027, 3, 31), user_id=self.manager.id, team_id=False)
+        own = self._create_deadline(date(2027, 3, 31), user_id=user.id, team_id=False)
         self.assertEqual(foreign.with_user(user).read(["name"])[0]["name"], foreign.name, "still reads all")
         with self.assertRaises(AccessError):
             foreign.with_user(user).write({"description": "changed"})
@@ -170,7 +169,7 @@ class TestRenewalHardening(ExpiryCommon):
         own.with_user(user).write({"description": "mine"})
 
     def test_unpaid_renewal_amounts_need_invoicing_rights(self):
-        deadline = self._make_deadline(date(2027, 3, 31), user_id=self.user.id)
+        deadline = self._create_deadline(date(2027, 3, 31), user_id=self.user.id)
         self.assertFalse(self.user.has_group("account.group_account_invoice"))
         with self.assertRaises(AccessError):
             deadline.with_user(self.user).read(["renewal_amount_due"])
@@ -189,8 +188,8 @@ class TestDailyPassHardening(ReminderCase):
     def test_a_failing_state_change_of_one_deadline_blocks_no_other(self):
         from unittest.mock import patch
 
-        bad = self._deadline(date(2026, 6, 30), description="bad")
-        goods = self._deadline(date(2026, 6, 30)) | self._deadline(date(2026, 6, 30))
+        bad = self._create_deadline(date(2026, 6, 30), description="bad")
+        goods = self._create_deadline(date(2026, 6, 30)) | self._create_deadline(date(2026, 6, 30))
         Deadline = type(self.env["expiry.deadline"])
         original = Deadline.write
 
@@ -212,8 +211,8 @@ class TestDailyPassHardening(ReminderCase):
             )
 
     def test_a_raising_callback_fails_its_reminder_only(self):
-        goods = self._deadline(date(2026, 5, 31)) | self._deadline(date(2026, 5, 31))
-        bad = self._deadline(date(2026, 5, 31), description="bad")
+        goods = self._create_deadline(date(2026, 5, 31)) | self._create_deadline(date(2026, 5, 31))
+        bad = self._create_deadline(date(2026, 5, 31), description="bad")
         original = type(self.env["mail.activity"]).create
 
         def create(model, vals_list):
@@ -241,7 +240,7 @@ class TestDailyPassHardening(ReminderCase):
 
     # --- 9. a rolled-back renewal brings its reminders back ---------------
     def test_reminders_come_back_when_a_renewal_is_rolled_back(self):
-        deadline = self._deadline(date(2026, 6, 5))
+        deadline = self._create_deadline(date(2026, 6, 5))
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         reminder = deadline.reminder_ids.filtered(lambda r: r.stage_id == self.stage_30)
@@ -262,7 +261,7 @@ class TestDailyPassHardening(ReminderCase):
         self.assertEqual(len(self._mails(deadline)), 1)
 
     def test_a_reminder_cancelled_by_the_salesperson_stays_cancelled(self):
-        deadline = self._deadline(date(2026, 6, 5))
+        deadline = self._create_deadline(date(2026, 6, 5))
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
             reminder = deadline.reminder_ids.filtered(lambda r: r.stage_id == self.stage_30)

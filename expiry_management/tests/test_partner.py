@@ -10,12 +10,12 @@ from .common import ExpiryCommon
 @tagged("post_install", "-at_install")
 class TestPartnerSummary(ExpiryCommon):
     def test_company_counts_and_sums_its_contacts_deadlines(self):
-        self._make_deadline(date(2027, 1, 1), quantity=2, price_unit=100)  # active 200
-        self._make_deadline(date(2027, 1, 1), partner_id=self.contact.id, price_unit=50)  # active 50
-        self._make_deadline(date(2026, 1, 1), state="expired", price_unit=70)  # closed 70
-        self._make_deadline(date(2025, 1, 1), state="closed", price_unit=30)  # closed 30
-        self._make_deadline(date(2027, 1, 1), state="cancelled", price_unit=999)  # ignored in sums
-        self._make_deadline(date(2027, 1, 1), partner_id=self.other_customer.id, price_unit=1000)
+        self._create_deadline(date(2027, 1, 1), quantity=2, price_unit=100)  # active 200
+        self._create_deadline(date(2027, 1, 1), partner_id=self.contact.id, price_unit=50)  # active 50
+        self._create_deadline(date(2026, 1, 1), state="expired", price_unit=70)  # closed 70
+        self._create_deadline(date(2025, 1, 1), state="closed", price_unit=30)  # closed 30
+        self._create_deadline(date(2027, 1, 1), state="cancelled", price_unit=999)  # ignored in sums
+        self._create_deadline(date(2027, 1, 1), partner_id=self.other_customer.id, price_unit=1000)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.deadline_count, 5)
         self.assertEqual(self.customer.deadline_active_amount, 250)
@@ -35,23 +35,23 @@ class TestPartnerSummary(ExpiryCommon):
         self.env["res.currency.rate"].create(
             {"currency_id": foreign.id, "rate": 2.0, "name": "2020-01-01", "company_id": self.company.id}
         )
-        self._make_deadline(date(2027, 1, 1), price_unit=100, currency_id=foreign.id)
+        self._create_deadline(date(2027, 1, 1), price_unit=100, currency_id=foreign.id)
         self.customer.invalidate_recordset()
         self.assertAlmostEqual(self.customer.deadline_active_amount, 50.0)
         self.assertEqual(self.customer.deadline_currency_id, self.company.currency_id)
 
     def test_smart_button_opens_the_company_and_contacts_deadlines(self):
-        mine = self._make_deadline(date(2027, 1, 1)) | self._make_deadline(
+        mine = self._create_deadline(date(2027, 1, 1)) | self._create_deadline(
             date(2027, 1, 1), partner_id=self.contact.id
         )
-        self._make_deadline(date(2027, 1, 1), partner_id=self.other_customer.id)
+        self._create_deadline(date(2027, 1, 1), partner_id=self.other_customer.id)
         action = self.customer.action_view_deadlines()
         self.assertEqual(self.env["expiry.deadline"].search(action["domain"]), mine)
         self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
 
     @freeze_time("2027-03-10 12:00:00")
     def test_done_callback_records_the_last_callback_date(self):
-        deadline = self._make_deadline(date(2027, 3, 20), partner_id=self.contact.id)
+        deadline = self._create_deadline(date(2027, 3, 20), partner_id=self.contact.id)
         activity = deadline.activity_schedule(
             "expiry_management.mail_activity_type_callback", user_id=self.user.id
         )

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
-from .common_reminder import ReminderCase
+from .common import ReminderCase
 
 D = datetime.date
 EXPIRY = D(2026, 6, 30)  # 60 before: 05-01, 30: 05-31, 7: 06-23, notice: 07-01, 7 after: 07-07
@@ -25,7 +25,7 @@ class TestReminderLadder(ReminderCase):
             day += datetime.timedelta(days=1)
 
     def test_each_stage_is_sent_exactly_once_on_its_day(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         self._run_days(D(2026, 4, 20), D(2026, 7, 15))
         sent = deadline.reminder_ids.filtered(lambda r: r.state == "sent")
         self.assertEqual(sent.stage_id, self.ladder)
@@ -49,7 +49,7 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(len(notes), 5, "the chatter tells the salesperson what went out")
 
     def test_rerunning_the_pass_sends_nothing_new(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
             self._run()
@@ -58,7 +58,7 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(self._sent(deadline), self.stage_60)
 
     def test_unique_reminder_per_stage_and_term_in_the_database(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         values = {
             "deadline_id": deadline.id,
             "stage_id": self.stage_60.id,
@@ -71,7 +71,7 @@ class TestReminderLadder(ReminderCase):
             self.Reminder.create(values)
 
     def test_renewal_mid_ladder_cancels_the_rest_and_starts_a_new_ladder(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         self._run_days(D(2026, 4, 30), D(2026, 5, 28))
         scheduled_30 = deadline.reminder_ids.filtered(lambda r: r.stage_id == self.stage_30)
         self.assertEqual(scheduled_30.state, "scheduled", "visible a week before it is due")
@@ -92,8 +92,8 @@ class TestReminderLadder(ReminderCase):
 
     def test_customer_without_email_fails_with_a_reason_and_others_go_out(self):
         nomail = self.env["res.partner"].create({"name": "No Mail Ltd"})
-        bad = self._deadline(EXPIRY, partner=nomail)
-        good = self._deadline(EXPIRY)
+        bad = self._create_deadline(EXPIRY, partner_id=nomail)
+        good = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         failed = bad.reminder_ids.filtered(lambda r: r.stage_id == self.stage_60)
@@ -108,8 +108,8 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(failed.state, "sent")
 
     def test_a_failing_template_fails_alone(self):
-        bad = self._deadline(EXPIRY, description="boom")
-        good = self._deadline(EXPIRY)
+        bad = self._create_deadline(EXPIRY, description="boom")
+        good = self._create_deadline(EXPIRY)
         original = type(self.Reminder)._queue_mails
 
         def queue_mails(records, template, email_values):
@@ -128,7 +128,7 @@ class TestReminderLadder(ReminderCase):
 
     def test_archived_stage_sends_nothing(self):
         self.stage_30.active = False
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         self._run_days(D(2026, 5, 24), D(2026, 6, 1))
         self.assertFalse(deadline.reminder_ids)
         # archived after its e-mail was prepared: cancelled, not sent
@@ -150,7 +150,7 @@ class TestReminderLadder(ReminderCase):
     def test_stage_restricted_to_a_category_skips_other_products(self):
         other_categ = self.env["product.category"].create({"name": "Other line"})
         self.stage_60.product_categ_ids = other_categ
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         self.assertFalse(deadline.reminder_ids)
@@ -160,7 +160,7 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(self._sent(deadline), self.stage_60)
 
     def test_salesperson_edits_text_and_date_before_it_goes_out(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-25 03:00:00"):
             self._run()
         reminder = deadline.reminder_ids
@@ -189,8 +189,8 @@ class TestReminderLadder(ReminderCase):
             as_sally.write({"state": "scheduled"})
 
     def test_send_now_and_cancel_by_the_salesperson(self):
-        first = self._deadline(EXPIRY)
-        second = self._deadline(EXPIRY)
+        first = self._create_deadline(EXPIRY)
+        second = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-25 03:00:00"):
             self._run()
             first.reminder_ids.with_user(self.salesperson).action_send_now()
@@ -212,15 +212,15 @@ class TestReminderLadder(ReminderCase):
         french = self.env["res.partner"].create(
             {"name": "Client", "email": "client@fr.example", "lang": "fr_FR"}
         )
-        fr_deadline = self._deadline(EXPIRY, partner=french)
-        en_deadline = self._deadline(EXPIRY)
+        fr_deadline = self._create_deadline(EXPIRY, partner_id=french)
+        en_deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         self.assertEqual(fr_deadline.reminder_ids.mail_id.subject, f"Renouvellement de {fr_deadline.name}")
         self.assertTrue(en_deadline.reminder_ids.mail_id.subject.startswith("Renewal of Maintenance plan"))
 
     def test_callback_activity_stays_overdue_until_done(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         Activity = self.env["mail.activity"]
         callback_type = self.env.ref("expiry_management.mail_activity_type_callback")
         domain = [

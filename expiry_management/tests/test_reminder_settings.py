@@ -3,7 +3,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time, tagged
 
-from .common_reminder import ReminderCase
+from .common import ReminderCase
 from .test_reminder_ladder import EXPIRY
 
 
@@ -20,13 +20,13 @@ class TestReminderSettings(ReminderCase):
     def test_a_template_edited_in_the_ui_is_what_goes_out(self):
         template = self.stage_60.mail_template_id
         template.body_html = '<p>Hello <t t-out="object.partner_id.name"/>, time to renew.</p>'
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         self.assertIn("Hello Carla Customer, time to renew.", deadline.reminder_ids.mail_id.body_html)
 
     def test_back_to_the_template_after_editing(self):
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-26 03:00:00"):
             self._run()
         reminder = deadline.reminder_ids
@@ -43,7 +43,7 @@ class TestReminderSettings(ReminderCase):
             self.assertEqual(set(views["views"]), {"list", "form", "search"})
         deadline_form = as_sally["expiry.deadline"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="reminder_ids"', deadline_form)
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-26 03:00:00"):
             self._run()
         self.assertEqual(deadline.with_user(self.salesperson).reminder_ids.stage_id, self.stage_60)

@@ -6,7 +6,7 @@ import subprocess
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .common_dashboard import ExpiryDashboardTestMixin
+from .common import ExpiryDashboardTestMixin
 
 
 def pdf_to_text(pdf):
@@ -28,10 +28,10 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_dashboard_data()
-        cls.policy = cls._deadline(5, description="Policy Pdf0001", price=480.0)
-        cls.licence = cls._deadline(20, description="Licence Pdf0002", price=90.0)
-        cls.later = cls._deadline(60, description="Plan Pdf0003", price=10.0)
-        cls.other = cls._deadline(
+        cls.policy = cls._create_deadline(5, description="Policy Pdf0001", price_unit=480.0)
+        cls.licence = cls._create_deadline(20, description="Licence Pdf0002", price_unit=90.0)
+        cls.later = cls._create_deadline(60, description="Plan Pdf0003", price_unit=10.0)
+        cls.other = cls._create_deadline(
             6,
             description="Other customer Pdf0004",
             partner_id=cls.env["res.partner"].create({"name": "Other Customer"}).id,
@@ -81,7 +81,7 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
         self.assertNotIn("Pdf0001", text)
 
     def test_period_report_respects_record_rules(self):
-        self._deadline(7, description="ManagerOnly Pdf0005", user=self.manager)
+        self._create_deadline(7, description="ManagerOnly Pdf0005", user_id=self.manager)
         data = {"date_from": "2026-03-16", "date_to": "2026-04-10"}
         values = (
             self.env["report.expiry_management.report_deadline_period"]

@@ -4,7 +4,7 @@ import datetime
 
 from odoo.tests import TransactionCase, tagged
 
-from .common_dashboard import ExpiryDashboardTestMixin
+from .common import ExpiryDashboardTestMixin
 
 
 @tagged("post_install", "-at_install")
@@ -18,13 +18,13 @@ class TestRenewalPerformanceReport(ExpiryDashboardTestMixin, TransactionCase):
         cls.TODAY = datetime.date.today()
         cls._setup_dashboard_data()
         cls.env["ir.config_parameter"].sudo().set_param("expiry_management.portal_renewal_days", "30")
-        cls.renewed = cls._deadline(-3, state="expired", price=200.0)
+        cls.renewed = cls._create_deadline(-3, state="expired", price_unit=200.0)
         cls.renewed._apply_renewal(renewal_date=cls.TODAY)
-        cls.lost = cls._deadline(-10, state="expired", price=300.0)
-        cls.closed = cls._deadline(-5, state="closed", price=50.0)
-        cls.at_risk = cls._deadline(10, price=400.0)
-        cls.later = cls._deadline(90, price=1000.0)
-        cls.manager_lost = cls._deadline(-4, state="expired", user=cls.manager, price=70.0)
+        cls.lost = cls._create_deadline(-10, state="expired", price_unit=300.0)
+        cls.closed = cls._create_deadline(-5, state="closed", price_unit=50.0)
+        cls.at_risk = cls._create_deadline(10, price_unit=400.0)
+        cls.later = cls._create_deadline(90, price_unit=1000.0)
+        cls.manager_lost = cls._create_deadline(-4, state="expired", user_id=cls.manager, price_unit=70.0)
         cls.env.flush_all()
 
     def _report(self, user):

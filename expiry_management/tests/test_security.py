@@ -22,10 +22,10 @@ class TestSecurity(ExpiryCommon):
         cls.team = cls.env["crm.team"].create(
             {"name": "Office Skopje", "member_ids": [(6, 0, (cls.user | cls.colleague).ids)]}
         )
-        cls.own = cls._make_deadline(date(2027, 1, 1), user_id=cls.user.id, team_id=cls.team.id)
-        cls.team_mate = cls._make_deadline(date(2027, 1, 1), user_id=cls.colleague.id, team_id=cls.team.id)
-        cls.unassigned = cls._make_deadline(date(2027, 1, 1), user_id=False, team_id=False)
-        cls.foreign = cls._make_deadline(date(2027, 1, 1), user_id=cls.stranger.id, team_id=False)
+        cls.own = cls._create_deadline(date(2027, 1, 1), user_id=cls.user.id, team_id=cls.team.id)
+        cls.team_mate = cls._create_deadline(date(2027, 1, 1), user_id=cls.colleague.id, team_id=cls.team.id)
+        cls.unassigned = cls._create_deadline(date(2027, 1, 1), user_id=False, team_id=False)
+        cls.foreign = cls._create_deadline(date(2027, 1, 1), user_id=cls.stranger.id, team_id=False)
         cls.all = cls.own | cls.team_mate | cls.unassigned | cls.foreign
 
     def _visible(self, user):
@@ -68,7 +68,7 @@ class TestSecurity(ExpiryCommon):
     def test_deadlines_of_another_company_are_invisible(self):
         other_company = self.env["res.company"].create({"name": "Expiry Sister Company"})
         self.manager.write({"company_ids": [(4, other_company.id)]})
-        sister = self._make_deadline(date(2027, 1, 1), company_id=other_company.id)
+        sister = self._create_deadline(date(2027, 1, 1), company_id=other_company.id)
         Deadline = self.env["expiry.deadline"].with_user(self.manager)
         in_main = Deadline.with_context(allowed_company_ids=[self.company.id]).search(
             [("id", "in", (self.all | sister).ids)]

@@ -35,7 +35,7 @@ class TestTranslations(ExpiryCommon):
 
     def test_reminder_is_rendered_in_the_customers_language(self):
         self.customer.write({"lang": "de_DE", "email": "kunde@example.com"})
-        deadline = self._make_deadline(date(2027, 3, 31))
+        deadline = self._create_deadline(date(2027, 3, 31))
         template = self.env.ref("expiry_management.mail_template_reminder_30")
         subject = template._render_lang(deadline.ids)[deadline.id]
         self.assertEqual(subject, "de_DE")

@@ -7,7 +7,7 @@ from datetime import date
 from odoo.exceptions import UserError  # noqa: F401 - the rules below raise it
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.expiry_management.tests.common_reminder import ReminderCase
+from odoo.addons.expiry_management.tests.common import ReminderCase
 
 _logger = logging.getLogger(__name__)
 D = datetime.date
@@ -20,7 +20,7 @@ class TestAutomation(ReminderCase):
         rule = self.env.ref("expiry_management_automation.base_automation_deadline_expired")
         self.assertFalse(rule.active, "shipped as an inactive example")
         rule.active = True
-        deadline = self._deadline(EXPIRY)
+        deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-07-01 03:00:00"):
             self._run()
         activities = self.env["mail.activity"].search(
@@ -29,10 +29,10 @@ class TestAutomation(ReminderCase):
         self.assertIn("Expired without renewal: win-back call", activities.mapped("summary"))
 
     def test_a_raising_automation_rule_on_one_deadline_blocks_no_other(self):
-        bad = self._deadline(date(2026, 6, 30), description="bad")
-        goods = self._deadline(date(2026, 6, 30)) | self._deadline(date(2026, 6, 30))
+        bad = self._create_deadline(date(2026, 6, 30), description="bad")
+        goods = self._create_deadline(date(2026, 6, 30)) | self._create_deadline(date(2026, 6, 30))
         other_company = self.env["res.company"].create({"name": "Other Co"})
-        other = self._deadline(date(2026, 6, 30), company=other_company)
+        other = self._create_deadline(date(2026, 6, 30), company_id=other_company)
         automation = self.env["base.automation"].create(
             {
                 "name": "A user's rule that raises for one deadline",

@@ -4,7 +4,7 @@ import datetime
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.expiry_management.tests.common_reminder import ReminderCase
+from odoo.addons.expiry_management.tests.common import ReminderCase
 
 D = datetime.date
 EXPIRY = D(2026, 6, 30)
@@ -28,11 +28,11 @@ class TestWinback(ReminderCase):
         self.env["mail.blacklist"].create({"email": "black@customer.example"})
         existing = self.env["mailing.contact"].create({"name": "Carla", "email": "Carla@Customer.example"})
         deadlines = (
-            self._deadline(EXPIRY)
-            | self._deadline(EXPIRY, partner=opted_out)
-            | self._deadline(EXPIRY, partner=blacklisted)
+            self._create_deadline(EXPIRY)
+            | self._create_deadline(EXPIRY, partner_id=opted_out)
+            | self._create_deadline(EXPIRY, partner_id=blacklisted)
         )
-        renewed = self._deadline(EXPIRY)
+        renewed = self._create_deadline(EXPIRY)
         with freeze_time("2026-06-25 03:00:00"):
             renewed._apply_renewal(renewal_date=D(2026, 6, 25))
         with freeze_time("2026-07-01 03:00:00"):
