@@ -41,3 +41,14 @@ class TestTranslations(ExpiryCommon):
         self.assertEqual(subject, "de_DE")
         rendered = template.with_context(lang="de_DE")._render_field("subject", deadline.ids)[deadline.id]
         self.assertTrue(rendered.startswith("Erinnerung: "), rendered)
+
+    def test_new_messages_are_translated(self):
+        """The hardening's messages speak the customer's and the user's language too."""
+        self.env["ir.module.module"].search(
+            [("name", "in", ("expiry_management", "expiry_management_portal"))]
+        )._load_module_terms(
+            ["expiry_management", "expiry_management_portal"], list(EXPECTED), overwrite=True
+        )
+        field = self.env["ir.model.fields"]._get("expiry.deadline", "cron_error")
+        self.assertEqual(field.with_context(lang="de_DE").field_description, "Fehler der geplanten Aktion")
+        self.assertEqual(field.with_context(lang="mk_MK").field_description, "Грешка на закажаното дејство")
