@@ -292,6 +292,13 @@ _odoo_once() {
         grep -E -A20 " (ERROR|CRITICAL) " "$logfile" | head -80 >&2 || tail -40 "$logfile" >&2
         die "$what in $db failed (exit $rc); full log: $logfile"
     fi
+    # A warning about our modules (a view's access rights, a field, a
+    # translation) is a defect too: the install or update fails on it.
+    # (columns: date time pid level database logger: message; the database
+    # name is left out, it may well contain "expiry")
+    if awk '$4 == "WARNING" { $1 = $2 = $3 = $5 = ""; print }' "$logfile" | grep -i "expiry" >&2; then
+        die "$what in $db logged warnings about our modules (above); full log: $logfile"
+    fi
 }
 
 # Install our addons (and the demo payment provider) into a new database.

@@ -109,7 +109,7 @@ class ExpiryReminder(models.Model):
         return template.sudo().send_mail_batch(self.deadline_id.ids, email_values=email_values)
 
     def _schedule_callbacks(self):
-        """Callback activities for the salesperson (seed 000): they stay
+        """Callback activities for the salesperson (the agent's tickler card): they stay
         overdue in their activities until done (which records the partner's
         last callback date) or cancelled. One open callback per deadline."""
         callback_type = self.env.ref(
@@ -144,7 +144,7 @@ class ExpiryReminder(models.Model):
 
     @api.model
     def _prepare_callback_activity_values(self, deadline, callback_type, model_id):
-        """The salesperson's callback about ``deadline`` (seed 000's tickler card)."""
+        """The salesperson's callback about ``deadline``."""
         return {
             "res_model_id": model_id,
             "res_id": deadline.id,

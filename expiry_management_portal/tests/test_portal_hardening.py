@@ -1,7 +1,7 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The online renewal under attack and bad input: each test names the defect
-of the hardening issue it reproduces, through HTTP as an attacker sends it or
+of the hardened money path it guards, through HTTP as an attacker sends it or
 through the ORM as the shop's routes call it."""
 
 from odoo import Command, http
