@@ -74,7 +74,7 @@ class ExpiryDashboard(models.AbstractModel):
             "month_start": month_start,
             "month_end": next_month - datetime.timedelta(days=1),
             "upcoming_days": deadline_model._get_expiry_param("upcoming_days"),
-            "risk_days": deadline_model._get_expiry_param("portal_renewal_days"),
+            "risk_days": deadline_model._get_expiry_param("renewal_window_days"),
             # "upcoming" is the urgency bucket "soon", "at risk" the buckets
             # "soon" and "window" (expiry.deadline._get_urgency_windows)
             "upcoming_last": windows["soon"][1],

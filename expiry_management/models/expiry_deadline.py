@@ -10,7 +10,7 @@ from .account_move import UNPAID_RENEWAL_INVOICE_DOMAIN
 # them through ExpiryDeadline._get_expiry_param, never with a literal elsewhere.
 EXPIRY_PARAMS = {
     "upcoming_days": 7,
-    "portal_renewal_days": 30,
+    "renewal_window_days": 30,
     "renewal_grace_days": 30,
     # reminders due more than this many days ago (scheduler down) are not sent
     "reminder_catchup_days": 3,
@@ -28,7 +28,7 @@ EXPIRY_PARAMS = {
 # overflow the date arithmetic of the portal, the daily pass or the reports.
 EXPIRY_PARAM_MAX = {
     "upcoming_days": MAX_WINDOW_DAYS,
-    "portal_renewal_days": MAX_WINDOW_DAYS,
+    "renewal_window_days": MAX_WINDOW_DAYS,
     "renewal_grace_days": MAX_WINDOW_DAYS,
     "reminder_catchup_days": MAX_WINDOW_DAYS,
     "close_after_days": MAX_WINDOW_DAYS,
@@ -314,7 +314,7 @@ class ExpiryDeadline(models.Model):
         screen, filter, counter and report that speaks of urgency derives
         from this table (and the stored ``urgency`` it computes)."""
         soon = self._get_expiry_param("upcoming_days")
-        window = max(self._get_expiry_param("portal_renewal_days"), soon)
+        window = max(self._get_expiry_param("renewal_window_days"), soon)
         return {
             "expired": (None, shift_days(today, -1)),
             "soon": (today, shift_days(today, soon)),

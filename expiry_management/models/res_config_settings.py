@@ -8,7 +8,7 @@ from .expiry_deadline import EXPIRY_PARAM_MAX
 # settings field -> key of EXPIRY_PARAMS (see expiry_deadline.py)
 EXPIRY_SETTING_FIELDS = {
     "expiry_upcoming_days": "upcoming_days",
-    "expiry_portal_renewal_days": "portal_renewal_days",
+    "expiry_renewal_window_days": "renewal_window_days",
     "expiry_renewal_grace_days": "renewal_grace_days",
     "expiry_reminder_catchup_days": "reminder_catchup_days",
     "expiry_close_after_days": "close_after_days",
@@ -25,7 +25,7 @@ class ResConfigSettings(models.TransientModel):
         string="Upcoming Window (days)",
         help="Deadlines expiring within this many days are shown as upcoming renewals.",
     )
-    expiry_portal_renewal_days = fields.Integer(
+    expiry_renewal_window_days = fields.Integer(
         string="Renewal Window (days)",
         help="Customers can renew online from this many days before expiry.",
     )

@@ -20,7 +20,7 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         super().setUpClass()
         cls._setup_dashboard_data()
         cls.env["ir.config_parameter"].sudo().set_param("expiry_management.upcoming_days", "7")
-        cls.env["ir.config_parameter"].sudo().set_param("expiry_management.portal_renewal_days", "30")
+        cls.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "30")
 
     def _data(self, user, scope="mine", companies=None):
         companies = companies or self.company

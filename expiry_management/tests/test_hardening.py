@@ -124,14 +124,14 @@ class TestRenewalHardening(ExpiryCommon):
     def test_huge_settings_window_is_refused_and_a_stored_one_is_clamped(self):
         settings = self.env["res.config.settings"].create({})
         with self.assertRaisesRegex(ValidationError, "at most 3660 days"):
-            settings.expiry_portal_renewal_days = 10**8
+            settings.expiry_renewal_window_days = 10**8
         self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_grace_days", str(10**12))
         Deadline = self.env["expiry.deadline"]
         self.assertEqual(Deadline._get_expiry_param("renewal_grace_days"), 3660)
         # the daily pass, the urgency refresh and the reports still work
         Deadline._refresh_urgency()
         self.env["expiry.reminder"]._cron_daily_pass()
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.portal_renewal_days", str(10**12))
+        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", str(10**12))
         self.env["expiry.renewal.report"].search_count([("outcome", "=", "at_risk")])
         self.env["expiry.dashboard"].get_dashboard_data()
 

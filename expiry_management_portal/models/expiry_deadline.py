@@ -176,7 +176,7 @@ class ExpiryDeadline(models.Model):
         if today is None:
             self.ensure_one()
             today = self._company_today(self.company_id)
-        window = self._get_expiry_param("portal_renewal_days")
+        window = self._get_expiry_param("renewal_window_days")
         grace = self._get_expiry_param("renewal_grace_days")
         return shift_days(today, -grace), shift_days(today, window)
 
@@ -230,7 +230,7 @@ class ExpiryDeadline(models.Model):
             return _(
                 "%(deadline)s can be renewed online from %(date)s.",
                 deadline=deadline.display_name,
-                date=shift_days(deadline.date_expiry, -self._get_expiry_param("portal_renewal_days")),
+                date=shift_days(deadline.date_expiry, -self._get_expiry_param("renewal_window_days")),
             )
         if deadline.date_expiry < first_day:
             return _(

@@ -21,7 +21,7 @@ class ExpiryPortalCommon:
         cls.Deadline = env["expiry.deadline"]
         cls.today = cls.Deadline._company_today(cls.company)
         params = env["ir.config_parameter"].sudo()
-        params.set_param("expiry_management.portal_renewal_days", "30")
+        params.set_param("expiry_management.renewal_window_days", "30")
         params.set_param("expiry_management.renewal_grace_days", "30")
 
         cls.website = env["website"].get_current_website()

@@ -177,7 +177,7 @@ class TestPortalHardening(ExpiryPortalCommon, HttpCase):
 
     def test_a_huge_window_in_the_settings_does_not_break_the_portal(self):
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("expiry_management.portal_renewal_days", str(10**9))
+        params.set_param("expiry_management.renewal_window_days", str(10**9))
         params.set_param("expiry_management.renewal_grace_days", str(10**9))
         self._login_a()
         for url in ("/my/deadlines", "/my/deadlines?filterby=soon", f"/my/deadlines/{self.deadline_a.id}"):

@@ -52,9 +52,9 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         self.assertFalse(self.deadline_a_later.with_user(self.portal_user_a).portal_can_renew)
 
     def test_renewal_window_follows_the_setting(self):
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.portal_renewal_days", "300")
+        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "300")
         self.assertFalse(self.deadline_a_later._get_portal_renewal_error(self.partner_a))
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.portal_renewal_days", "5")
+        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "5")
         self.assertTrue(self.deadline_a._get_portal_renewal_error(self.partner_a))
 
     def test_recently_expired_deadline_can_be_renewed_within_grace_period(self):
