@@ -209,8 +209,13 @@ ensure_postgres() {
     DB_PORT=5432
     DB_USER=odoo
     DB_PASSWORD=""
+    # The socket directory is private to the cluster's user (and root): with
+    # trust authentication, whoever reaches the socket is a superuser.
     mkdir -p "$DB_HOST"
     is_root && chown "$PG_OS_USER" "$DB_HOST"
+    chmod 700 "$DB_HOST"
+    [ "$(stat -c %U "$DB_HOST")" = "$PG_OS_USER" ] ||
+        die "$DB_HOST belongs to $(stat -c %U "$DB_HOST"), not $PG_OS_USER: remove it and run again."
     if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
         log "initialising a private PostgreSQL cluster in $PGDATA_DIR"
         mkdir -p "$PGDATA_DIR"

@@ -15,6 +15,7 @@ from . import (
     expiry_reminder_stage,
     mail_activity,
     mail_activity_type,
+    mail_mail,
     product_template,
     res_config_settings,
     res_partner,

@@ -8,6 +8,7 @@ from . import (
     test_date_rules,
     test_deadline,
     test_hardening,
+    test_mail_delivery,
     test_partner,
     test_reminder_date_rules,
     test_reminder_ladder,
