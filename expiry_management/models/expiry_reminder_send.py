@@ -65,7 +65,9 @@ class ExpiryReminder(models.Model):
             reminders._mark_sent(mails)
             reminders._schedule_callbacks()
 
-        return self._step_run_batch(send, lambda error: _("The e-mail could not be prepared: %s", error))
+        return self._step_run_batch(
+            send, lambda error: self.env._("The e-mail could not be prepared: %s", error)
+        )
 
     def _mark_sent(self, mails):
         """Link the queued ``mails`` to these reminders, mark them sent and log
@@ -96,7 +98,7 @@ class ExpiryReminder(models.Model):
         self.deadline_id._message_log_batch(
             {
                 reminder.deadline_id.id: Markup("<p>%s</p>")
-                % _(
+                % self.env._(
                     "Timed e-mail “%(stage)s” sent to %(email)s.",
                     stage=reminder.stage_id.name,
                     email=reminder.deadline_id.partner_id.email_formatted,
