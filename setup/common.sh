@@ -225,10 +225,11 @@ ensure_postgres() {
     fi
     if ! as_pg_user "$pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
         log "starting PostgreSQL (socket $DB_HOST)"
+        # marked before starting: a start that half-succeeds is stopped too
+        PG_STARTED_HERE=1
         as_pg_user "$pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 \
             -o "-k $DB_HOST -c listen_addresses='' -p $DB_PORT -c fsync=off -c full_page_writes=off" start >/dev/null ||
             die "PostgreSQL did not start; see $PGDATA_DIR/server.log"
-        PG_STARTED_HERE=1
     fi
     if ! "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1; then
         "$psql" -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres -qc "CREATE ROLE odoo LOGIN SUPERUSER" >/dev/null

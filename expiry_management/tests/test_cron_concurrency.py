@@ -14,6 +14,7 @@ from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 D = datetime.date
 # A due date no real data has, so that claims only see the test's row.
@@ -113,7 +114,7 @@ class TestCronConcurrency(TransactionCase):
         cr_a.commit()
         # once A committed, B's older snapshot still says "scheduled": locking
         # the row fails instead of sending it a second time
-        with self.assertRaises(errors.SerializationFailure):
+        with self.assertRaises(errors.SerializationFailure), mute_logger("odoo.sql_db"):
             self._claim_and_send(env_b)
         cr_b.rollback()
         # a later run sees it sent and claims nothing

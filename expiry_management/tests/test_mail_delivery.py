@@ -6,6 +6,7 @@ receives, and what Odoo records when the server refuses the e-mail."""
 import datetime
 
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import ReminderCase
 from .smtp_server import smtp_server
@@ -64,7 +65,7 @@ class TestMailDelivery(ReminderCase):
         with freeze_time("2026-05-01 03:00:00"):
             self._run()
         reminder = self._reminder(deadline, self.stage_30)
-        with smtp_server(self.env, refuse=True) as received:
+        with smtp_server(self.env, refuse=True) as received, mute_logger("odoo.addons.mail.models.mail_mail"):
             reminder.mail_id.send(raise_exception=False)
         self.assertFalse(received)
         self.assertEqual(reminder.mail_id.state, "exception")
