@@ -230,9 +230,9 @@ class ExpiryDeadline(models.Model):
         "is sellable and has a renewal duration.",
     )
     renewal_blocked_reason = fields.Char(
+        string="Why Not Renewable",
         compute="_compute_is_renewable",
-        groups="base.group_user",
-        help="Why the deadline cannot be renewed now.",
+        help="Why the deadline cannot be renewed now (shown on the form instead of the Renew button).",
     )
 
     reminder_ids = fields.One2many(

@@ -57,7 +57,6 @@ class ExpiryTestCase(TransactionCase):
             "date_start": date_expiry - datetime.timedelta(days=365),
             "date_expiry": date_expiry,
             "state": "active",
-            "quantity": 1,
         }
 
     @classmethod
@@ -110,8 +109,6 @@ class ExpiryCommon(ExpiryTestCase):
     @classmethod
     def _deadline_defaults(cls, date_expiry, company):
         vals = super()._deadline_defaults(date_expiry, company)
-        # the main company's currency unless the test says otherwise
-        vals.pop("currency_id")
         vals.update(partner_id=cls.customer.id, product_id=cls.product_year.id, price_unit=500.0)
         return vals
 
@@ -165,7 +162,6 @@ class ReminderCase(ExpiryTestCase):
             user_id=cls.salesperson.id if company == cls.company else False,
             price_unit=100.0,
         )
-        vals.pop("quantity")
         return vals
 
     def _run(self, company=None):
@@ -239,5 +235,4 @@ class ExpiryDashboardTestMixin(ExpiryTestCase):
             date_start=cls.TODAY - datetime.timedelta(days=300),
             user_id=cls.user.id,
         )
-        vals.pop("quantity")
         return vals
