@@ -23,7 +23,7 @@ EXPIRY_STATE="${EXPIRY_STATE:-$EXPIRY_ROOT/.local}"
 HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 EXPIRY_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/expiry_management"
 ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
-EXPIRY_ADDONS="expiry_management,expiry_management_portal,expiry_management_mass_mailing,expiry_management_automation"
+EXPIRY_ADDONS="expiry_management,expiry_management_portal,expiry_management_mass_mailing,expiry_management_automation,expiry_management_collection,expiry_management_collection_portal"
 # What the demo and test databases get: our addons and the demo payment provider.
 EXPIRY_INSTALL="$EXPIRY_ADDONS,payment_demo"
 

@@ -23,6 +23,8 @@ def test_every_addon_is_found():
         "expiry_management_portal",
         "expiry_management_mass_mailing",
         "expiry_management_automation",
+        "expiry_management_collection",
+        "expiry_management_collection_portal",
     }
 
 

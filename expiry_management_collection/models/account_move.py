@@ -1,0 +1,303 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import logging
+
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.pdf import PdfReadError
+
+from ..tools import days_overdue
+
+_logger = logging.getLogger(__name__)
+
+# Customer invoices the collection follows: posted and not fully paid.
+OPEN_INVOICE_DOMAIN = [
+    ("move_type", "=", "out_invoice"),
+    ("state", "=", "posted"),
+    ("payment_state", "in", ("not_paid", "partial")),
+]
+
+
+class AccountMove(models.Model):
+    """The invoices a deadline collects: its renewal orders' invoices and any
+    customer invoice linked to it by hand (e.g. premium instalments)."""
+
+    _inherit = "account.move"
+
+    expiry_deadline_id = fields.Many2one(
+        "expiry.deadline",
+        string="Deadline",
+        compute="_compute_expiry_deadline_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="The policy, contract or licence this invoice is for: its collection is followed on the deadline.",
+    )
+    expiry_collection_reason_id = fields.Many2one(
+        "expiry.collection.reason",
+        string="Late Payment Reason",
+        tracking=True,
+        copy=False,
+    )
+    expiry_collection_plan_id = fields.Many2one(
+        "expiry.collection.plan",
+        string="Payment Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    expiry_collection_log_ids = fields.One2many(
+        "expiry.collection.log", "move_id", string="Collection Steps", readonly=True
+    )
+
+    def init(self):
+        super().init()
+        # What the collection pass, the figures and the analysis read.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS account_move_expiry_open_idx
+                ON account_move (company_id, invoice_date_due, expiry_deadline_id)
+             WHERE expiry_deadline_id IS NOT NULL AND move_type = 'out_invoice'
+               AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
+            """
+        )
+
+    @api.depends("invoice_line_ids.sale_line_ids.deadline_id")
+    def _compute_expiry_deadline_id(self):
+        for move in self:
+            deadlines = move.invoice_line_ids.sale_line_ids.deadline_id
+            if deadlines:
+                move.expiry_deadline_id = deadlines[:1]
+            elif not move.expiry_deadline_id:
+                move.expiry_deadline_id = False
+
+    @api.constrains("expiry_deadline_id", "partner_id")
+    def _check_expiry_deadline_partner(self):
+        for move in self.filtered("expiry_deadline_id"):
+            if move.expiry_deadline_id.sudo().commercial_partner_id != move.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The invoice %(invoice)s is for %(partner)s, not for the customer of the deadline %(deadline)s.",
+                        invoice=move.display_name,
+                        partner=move.commercial_partner_id.display_name,
+                        deadline=move.expiry_deadline_id.sudo().display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # The open items: one rule for the figures, the pass and the portal
+    # ------------------------------------------------------------------
+    def _expiry_open_items(self, today):
+        """What is still owed on these invoices and when it was due:
+        ``[(move, due date, residual in the company currency, plan line)]``.
+
+        An invoice on an active payment plan is owed as the plan's unpaid
+        instalments (their own due dates); any other as its residual on its
+        due date.
+        """
+        items = []
+        for move in self.filtered_domain(OPEN_INVOICE_DOMAIN):
+            plan = move.expiry_collection_plan_id
+            if plan and plan.state == "active":
+                continue
+            items.append(
+                (move, move.invoice_date_due or move.invoice_date, move.amount_residual_signed, False)
+            )
+        for plan in self.expiry_collection_plan_id.filtered(lambda p: p.state == "active"):
+            for line in plan.line_ids:
+                residual = line.amount - line.amount_paid
+                if plan.currency_id.compare_amounts(residual, 0) > 0:
+                    amount = plan.currency_id._convert(
+                        residual, plan.company_id.currency_id, plan.company_id, today
+                    )
+                    items.append((plan.move_ids[:1], line.date_due, amount, line))
+        return items
+
+    def _expiry_days_overdue(self, today):
+        return days_overdue(self.invoice_date_due or self.invoice_date, today)
+
+    # ------------------------------------------------------------------
+    # The invoice PDF, for the collection e-mails
+    # ------------------------------------------------------------------
+    def _expiry_invoice_pdf_attachment_values(self):
+        """``{move id: attachment values}``: each invoice's PDF, the one sent
+        to the customer when there is one, else rendered, all in one go."""
+        result = {}
+        to_render = self.browse()
+        for move in self:
+            document = move.invoice_pdf_report_id
+            if document:
+                result[move.id] = {"name": document.name, "raw": document.raw, "mimetype": "application/pdf"}
+            else:
+                to_render |= move
+        if to_render:
+            report = self.env.ref("account.account_invoices")
+            try:
+                parts, kind = to_render._expiry_render_invoices(report)
+            except (UserError, ValueError, OSError, PdfReadError) as error:
+                # wkhtmltopdf could not split one document per invoice: one each
+                _logger.info("Invoice PDFs rendered one by one: %s", error)
+                parts, kind = {}, "pdf"
+                for move in to_render:
+                    part, kind = move._expiry_render_invoices(report)
+                    parts.update(part)
+            for move in to_render:
+                extension = "pdf" if kind == "pdf" else "html"
+                result[move.id] = {
+                    "name": move._get_invoice_report_filename(extension=extension),
+                    "raw": parts[move.id],
+                    "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                }
+        return result
+
+    def _expiry_render_invoices(self, report):
+        r"""\`\`({move id: content}, "pdf" or "html")\`\`: these invoices
+        rendered with \`\`report\`\` in one go (HTML in tests)."""
+        Report = self.env["ir.actions.report"].sudo()
+        content, kind = Report._pre_render_qweb_pdf(report, res_ids=self.ids)
+        return Report._get_splitted_report(report, content, kind), kind
+
+    def _expiry_attach_invoice_pdfs(self, mails):
+        """Attach each invoice's PDF to its ``mails`` (one per invoice, by
+        ``res_id``): one insert for the files, one for the links."""
+        if self.env.context.get("expiry_collection_no_pdf"):
+            # the demo data's pass at installation: no web server to render PDFs
+            return
+        values = self._expiry_invoice_pdf_attachment_values()
+        mails = mails.filtered(lambda m: m.res_id in values)
+        if not mails:
+            return
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    dict(values[mail.res_id], res_model="mail.message", res_id=mail.mail_message_id.id)
+                    for mail in mails
+                ]
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO message_attachment_rel (message_id, attachment_id) VALUES %s ON CONFLICT DO NOTHING",
+                SQL(", ").join(
+                    SQL("(%s, %s)", mail.mail_message_id.id, attachment.id)
+                    for mail, attachment in zip(mails, attachments, strict=True)
+                ),
+            )
+        )
+        mails.mail_message_id.invalidate_recordset(["attachment_ids"])
+        mails.invalidate_recordset(["attachment_ids"])
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_expiry_resend_copy(self):
+        """E-mail a copy of these invoices (with the PDF) to their customers
+        at once, logged in the chatter of the deadline and the customer."""
+        if self.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted"):
+            raise UserError(self.env._("Only posted customer invoices can be sent again."))
+        missing = self.filtered(lambda m: not m.partner_id.email_normalized)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These customers have no valid e-mail address: %s",
+                    ", ".join(missing.partner_id.mapped("display_name")),
+                )
+            )
+        template = self.env.ref("expiry_management_collection.mail_template_invoice_copy")
+        moves = self.sudo()
+        mails = template.sudo().send_mail_batch(moves.ids)
+        moves._expiry_attach_invoice_pdfs(mails)
+        body = {
+            move.id: self.env._(
+                "Copy of invoice %(invoice)s sent to %(email)s by %(user)s.",
+                invoice=move.name,
+                email=move.partner_id.email_formatted,
+                user=self.env.user.name,
+            )
+            for move in moves
+        }
+        moves._expiry_log_collection(body)
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return mails
+
+    def _expiry_log_collection(self, bodies):
+        """Log ``{move id: text}`` in the chatter of the invoice's deadline
+        and customer (and of the invoice), in one batch each."""
+        bodies = {move_id: text for move_id, text in bodies.items() if text}
+        moves = self.browse(list(bodies))
+
+        def html(text):
+            return Markup("<p>%s</p>") % escape(text)
+
+        moves._message_log_batch({move.id: html(bodies[move.id]) for move in moves})
+        deadlines = {}
+        partners = {}
+        for move in moves:
+            if move.expiry_deadline_id:
+                deadlines.setdefault(move.expiry_deadline_id.id, []).append(bodies[move.id])
+            partners.setdefault(move.commercial_partner_id.id, []).append(bodies[move.id])
+        if deadlines:
+            self.env["expiry.deadline"].sudo().browse(list(deadlines))._message_log_batch(
+                {key: Markup("<br/>").join(html(text) for text in texts) for key, texts in deadlines.items()}
+            )
+        if partners:
+            self.env["res.partner"].sudo().browse(list(partners))._message_log_batch(
+                {key: Markup("<br/>").join(html(text) for text in texts) for key, texts in partners.items()}
+            )
+
+    def _expiry_write_off(self, reason, account=None):
+        """Credit what this invoice still owes (a credit note of its residual,
+        without taxes, on the write-off account), posted and reconciled."""
+        self.ensure_one()
+        account = (
+            account
+            or self.company_id.expiry_writeoff_account_id
+            or self.invoice_line_ids.filtered(lambda line: line.display_type == "product")[:1].account_id
+        )
+        if not account:
+            raise UserError(self.env._("Set the write-off account in the settings."))
+        today = self.env["expiry.deadline"]._company_today(self.company_id)
+        refund = self.create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner_id.id,
+                "currency_id": self.currency_id.id,
+                "company_id": self.company_id.id,
+                "journal_id": self.journal_id.id,
+                "invoice_date": today,
+                "reversed_entry_id": self.id,
+                "expiry_deadline_id": self.expiry_deadline_id.id,
+                "ref": self.env._("Write-off of %(invoice)s: %(reason)s", invoice=self.name, reason=reason),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": self.env._(
+                                "Write-off of %(invoice)s: %(reason)s", invoice=self.name, reason=reason
+                            ),
+                            "quantity": 1,
+                            "price_unit": self.amount_residual,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (self.line_ids | refund.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+        return refund
+
+    def action_expiry_open_deadline(self):
+        self.ensure_one()
+        return self.expiry_deadline_id.get_formview_action()

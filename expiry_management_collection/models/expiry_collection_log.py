@@ -1,0 +1,143 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The collection log: one row per step, invoice (or missed instalment) and
+channel. Preparing the rows: expiry_collection_log_prepare.py; processing
+them (e-mail, SMS, activities): expiry_collection_log_send.py."""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .expiry_collection_step import CHANNELS
+
+LOG_STATES = [
+    ("scheduled", "Scheduled"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+    ("failed", "Failed"),
+]
+CANCEL_CODES = [
+    ("paid", "Paid"),
+    ("superseded", "Later step due"),
+    ("plan", "Payment plan"),
+    ("handed_over", "Handed over"),
+    ("written_off", "Written off"),
+    ("step", "Step archived"),
+    ("user", "By a user"),
+]
+
+
+class ExpiryCollectionLog(models.Model):
+    """A collection step for one invoice (or one missed instalment of a
+    payment plan) on one channel: scheduled on its due day, then done,
+    cancelled or failed with the reason.
+
+    Exactly once: ``(move_id, step_id, channel, instalment_id)`` is unique
+    in the database (nulls not distinct), and the daily pass claims the rows
+    it processes with ``FOR UPDATE SKIP LOCKED`` (expiry.ladder.step.mixin).
+    """
+
+    _name = "expiry.collection.log"
+    _inherit = ["expiry.ladder.step.mixin"]
+    _description = "Collection Step Log"
+    _order = "date_due desc, id desc"
+    _step_done_state = "done"
+    _check_company_auto = True
+
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    deadline_id = fields.Many2one(
+        "expiry.deadline", required=True, readonly=True, ondelete="cascade", index=True, check_company=True
+    )
+    step_id = fields.Many2one(
+        "expiry.collection.step",
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+        context={"active_test": False},
+        help="Empty for the reminder of an instalment before it is due.",
+    )
+    instalment_id = fields.Many2one(
+        "expiry.collection.plan.line",
+        string="Instalment",
+        readonly=True,
+        ondelete="cascade",
+        index="btree_not_null",
+        help="Set when the step is about an instalment of a payment plan.",
+    )
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    partner_id = fields.Many2one(related="deadline_id.commercial_partner_id", string="Customer")
+    collector_id = fields.Many2one(related="deadline_id.collector_id", string="Collector")
+    state = fields.Selection(LOG_STATES, default="scheduled", required=True, readonly=True, index=True)
+    date_due = fields.Date(string="Due On", required=True, readonly=True)
+    date_done = fields.Datetime(string="Done On", readonly=True)
+    amount = fields.Monetary(
+        string="Amount Owed",
+        readonly=True,
+        currency_field="currency_id",
+        help="What the invoice still owed when the step was taken.",
+    )
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    cancel_code = fields.Selection(CANCEL_CODES, string="Cancelled Because", readonly=True)
+    mail_id = fields.Many2one(
+        "mail.mail", string="E-mail", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    sms_id = fields.Many2one(
+        "sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", index="btree_not_null")
+
+    _sql_constraints = [
+        (
+            "subject_step_channel_uniq",
+            "unique nulls not distinct (move_id, step_id, channel, instalment_id)",
+            "Each collection step is taken once per invoice, instalment and channel.",
+        ),
+    ]
+
+    def _compute_display_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for log in self:
+            step = log.step_id.name or self.env._("Instalment reminder")
+            log.display_name = f"{log.move_id.name or ''} - {step} ({channels.get(log.channel, '')})"
+
+    # ------------------------------------------------------------------
+    # User actions
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("Use the buttons to process, cancel or retry a collection step."))
+        return super().write(vals)
+
+    def action_process_now(self):
+        if self.filtered(lambda r: r.state != "scheduled"):
+            raise UserError(self.env._("Only scheduled collection steps can be processed."))
+        self.sudo()._step_process()
+        failed = self.filtered(lambda r: r.state == "failed")
+        if failed:
+            raise UserError(self.env._("The collection step failed: %s", "; ".join(failed.mapped("error"))))
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda r: r.state != "scheduled"):
+            raise UserError(self.env._("Only scheduled collection steps can be cancelled."))
+        self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
+        return True
+
+    def action_retry(self):
+        """Schedule failed steps again (e.g. after fixing the customer's number)."""
+        if self.filtered(lambda r: r.state != "failed"):
+            raise UserError(self.env._("Only failed collection steps can be retried."))
+        Deadline = self.env["expiry.deadline"]
+        for log in self.sudo():
+            log.write(
+                {
+                    "state": "scheduled",
+                    "error": False,
+                    "date_due": max(log.date_due, Deadline._company_today(log.company_id)),
+                }
+            )
+        return True
+
+    def _set_cancelled(self, reason, code=False, values=None):
+        super()._set_cancelled(reason, dict(values or {}, cancel_code=code))

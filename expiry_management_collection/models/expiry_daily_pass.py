@@ -1,0 +1,39 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class ExpiryDailyPass(models.AbstractModel):
+    """The collection ladder runs in the daily pass, after the reminders:
+    settle what payments ended, prepare today's steps, take them in batches."""
+
+    _inherit = "expiry.daily.pass"
+
+    @api.model
+    def _get_steps(self, company, today, batch):
+        return super()._get_steps(company, today, batch) + self._get_collection_steps(company, today, batch)
+
+    @api.model
+    def _get_collection_steps(self, company, today, batch):
+        logs = self.env["expiry.collection.log"].sudo()
+        return [
+            ("settle collection", lambda: logs._collection_settle(company, today)),
+            ("prepare collection", lambda: logs._collection_prepare(company, today)),
+            ("take collection steps", lambda: logs._collection_send_due(company, today, batch)),
+        ]
+
+    @api.model
+    def _run_collection(self):
+        """The collection steps alone, for every company (one batch each)."""
+        batch = self._get_batch_size()
+        done = remaining = 0
+        for company in self.env["res.company"].sudo().search([]):
+            today = self.env["expiry.deadline"]._company_today(company)
+            for _name, step in self._get_collection_steps(company, today, batch):
+                with self.env.cr.savepoint():
+                    result = step()
+                if isinstance(result, tuple):
+                    done += result[0]
+                    remaining += result[1]
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining

@@ -1,0 +1,1 @@
+from . import expiry_collection_hand_over, expiry_collection_plan_wizard, expiry_collection_write_off

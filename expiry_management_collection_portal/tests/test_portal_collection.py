@@ -1,0 +1,100 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The customer's portal page of a deadline shows what is owed, the
+payment plan and the hand-over, and only to that customer."""
+
+import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.expiry_management_portal.tests.common import ExpiryPortalCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalCollection(ExpiryPortalCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setUpExpiryPortal()
+        cls.move = cls._invoice(cls.deadline_a, -20, 900.0)
+        cls.agency = cls.env["res.partner"].create(
+            {
+                "name": "Recovery Agency",
+                "phone": "+32 2 999 99 99",
+                "category_id": [
+                    Command.link(
+                        cls.env.ref("expiry_management_collection.res_partner_category_collection_agency").id
+                    )
+                ],
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, deadline, days, amount):
+        due = cls.today + datetime.timedelta(days=days)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": deadline.partner_id.id,
+                "expiry_deadline_id": deadline.id,
+                "invoice_date": due - datetime.timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Premium", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _page(self, deadline):
+        response = self.url_open(f"/my/deadlines/{deadline.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def test_customer_sees_what_is_due_and_the_plan(self):
+        wizard = self.env["expiry.collection.plan.wizard"].create(
+            {
+                "deadline_id": self.deadline_a.id,
+                "count": 3,
+                "date_first": self.today + datetime.timedelta(days=5),
+            }
+        )
+        plan = self.env["expiry.collection.plan"].browse(wizard.action_plan()["res_id"])
+        plan.action_confirm()
+        self.authenticate("expiry_portal_a", "expiry_portal_a")
+        html = self._page(self.deadline_a)
+        self.assertIn("o_expiry_portal_payments", html)
+        self.assertIn(self.move.name, html)
+        self.assertIn("o_expiry_portal_plan", html)
+        self.assertIn("300.00", html)
+        first = (self.today + datetime.timedelta(days=5)).strftime("%m/%d/%Y")
+        self.assertIn(first, html)
+        self.assertNotIn("o_expiry_portal_handed_over", html)
+        # internal details stay internal
+        self.assertNotIn("Collection Step", html)
+
+    def test_customer_sees_the_hand_over(self):
+        self.deadline_a.action_collection_hand_over(self.agency)
+        self.authenticate("expiry_portal_a", "expiry_portal_a")
+        html = self._page(self.deadline_a)
+        self.assertIn("o_expiry_portal_handed_over", html)
+        self.assertIn("Recovery Agency", html)
+        self.assertIn("+32 2 999 99 99", html)
+
+    def test_another_customer_sees_nothing(self):
+        self.authenticate("expiry_portal_b", "expiry_portal_b")
+        response = self.url_open(f"/my/deadlines/{self.deadline_a.id}", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn(self.move.name, response.text)
+
+    def test_portal_user_reads_only_the_collection_state(self):
+        deadline = self.deadline_a.with_user(self.portal_user_a)
+        self.assertEqual(deadline.collection_state, "follow_up")
+        for field in ("amount_due", "collector_id", "collection_reason_id", "collection_log_ids"):
+            with self.assertRaises(AccessError):
+                deadline.read([field])
