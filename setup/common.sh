@@ -145,6 +145,23 @@ ensure_venv() {
     export EXPIRY_VENV
 }
 
+# The linters OCA uses (requirements-lint.txt), in a virtualenv of their own.
+ensure_lint_venv() {
+    local py pyver stamp
+    py="$(find_python)"
+    pyver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    EXPIRY_LINT_VENV="${EXPIRY_LINT_VENV:-$EXPIRY_CACHE/lint-py$pyver}"
+    stamp="$(sha256sum "$EXPIRY_ROOT/requirements-lint.txt" | cut -c1-16)-$pyver"
+    if [ ! -f "$EXPIRY_LINT_VENV/.expiry-stamp" ] || [ "$(cat "$EXPIRY_LINT_VENV/.expiry-stamp")" != "$stamp" ]; then
+        log "creating virtualenv $EXPIRY_LINT_VENV for the linters (requirements-lint.txt)"
+        "$py" -m venv "$EXPIRY_LINT_VENV"
+        "$EXPIRY_LINT_VENV/bin/pip" install -q --disable-pip-version-check -r "$EXPIRY_ROOT/requirements-lint.txt" ||
+            die "pip could not install the linters (see above)."
+        echo "$stamp" >"$EXPIRY_LINT_VENV/.expiry-stamp"
+    fi
+    export EXPIRY_LINT_VENV
+}
+
 # --------------------------------------------------------------------------
 # PostgreSQL: a configured server, or a private cluster in $EXPIRY_STATE
 # --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 UNPAID_RENEWAL_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
@@ -49,7 +49,7 @@ class AccountMove(models.Model):
             move.activity_schedule(
                 "expiry_management.mail_activity_type_payment_reminder",
                 date_deadline=self.env["expiry.deadline"]._company_today(move.company_id),
-                summary=_("Payment reminder: %(invoice)s", invoice=move.name),
+                summary=self.env._("Payment reminder: %(invoice)s", invoice=move.name),
                 user_id=(move.invoice_user_id or self.env.user).id,
             )
         return True

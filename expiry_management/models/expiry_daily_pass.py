@@ -68,7 +68,7 @@ class ExpiryDailyPass(models.AbstractModel):
     def _run(self):
         batch = self._get_batch_size()
         done = remaining = 0
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             count, left = self._run_company(company, batch)
             done += count
             remaining += left

@@ -29,7 +29,7 @@ Definitions of the counters (also shown as tooltips on the dashboard):
 
 import datetime
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 DASHBOARD_LIST_LIMIT = 80
@@ -52,7 +52,7 @@ class ExpiryDashboard(models.AbstractModel):
         """The scope really applied: managers may see the team, users
         always see their own deadlines."""
         if scope not in (None, False, "mine", "team"):
-            raise UserError(_("Unknown dashboard scope %(scope)s.", scope=scope))
+            raise UserError(self.env._("Unknown dashboard scope %(scope)s.", scope=scope))
         return "team" if scope == "team" and self._can_see_team() else "mine"
 
     @api.model
@@ -127,7 +127,7 @@ class ExpiryDashboard(models.AbstractModel):
                 ("date_expiry", ">=", today),
                 ("date_expiry", "<=", periods["risk_last"]),
             ]
-        raise UserError(_("Unknown dashboard counter %(counter)s.", counter=counter))
+        raise UserError(self.env._("Unknown dashboard counter %(counter)s.", counter=counter))
 
     # ------------------------------------------------------------------
     # Data
@@ -265,7 +265,7 @@ class ExpiryDashboard(models.AbstractModel):
                 rows[key] = {
                     "kind": kind,
                     "id": record.id,
-                    "name": record.display_name if record else _("Unassigned"),
+                    "name": record.display_name if record else self.env._("Unassigned"),
                     "at_risk": 0,
                     "at_risk_amount": 0.0,
                     "renewed": 0,
@@ -332,9 +332,9 @@ class ExpiryDashboard(models.AbstractModel):
         try:
             days = int(days)
         except (TypeError, ValueError) as error:
-            raise UserError(_("Snooze by a whole number of days.")) from error
+            raise UserError(self.env._("Snooze by a whole number of days.")) from error
         if days < 1 or days > 365:
-            raise UserError(_("An activity can be snoozed by 1 to 365 days."))
+            raise UserError(self.env._("An activity can be snoozed by 1 to 365 days."))
         activities = self._get_my_activities(activity_ids)
         today = self.env["expiry.deadline"]._company_today()
         for activity in activities:
@@ -344,11 +344,11 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def _get_my_activities(self, activity_ids):
         if not isinstance(activity_ids, list | tuple) or not all(isinstance(i, int) for i in activity_ids):
-            raise UserError(_("Select the activities to update."))
+            raise UserError(self.env._("Select the activities to update."))
         activities = self.env["mail.activity"].browse(activity_ids).exists()
         if len(activities) != len(set(activity_ids)):
-            raise UserError(_("This activity was already done or deleted; refresh the dashboard."))
+            raise UserError(self.env._("This activity was already done or deleted; refresh the dashboard."))
         if activities.filtered(lambda a: a.user_id != self.env.user):
-            raise UserError(_("You can only update your own activities from the dashboard."))
+            raise UserError(self.env._("You can only update your own activities from the dashboard."))
         activities.check_access("write")
         return activities

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import MAX_WINDOW_DAYS, MAX_YEAR, MIN_YEAR, add_duration, days_between, local_today, shift_days
@@ -70,7 +70,7 @@ class ExpiryDeadline(models.Model):
         required=True,
         readonly=True,
         copy=False,
-        default=lambda self: _("New"),
+        default=lambda self: self.env._("New"),
         index="trigram",
     )
     partner_id = fields.Many2one(
@@ -142,14 +142,12 @@ class ExpiryDeadline(models.Model):
     )
     origin_id = fields.Many2one(
         "expiry.origin",
-        string="Origin",
         tracking=True,
         groups="base.group_user",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     bank_institute_id = fields.Many2one(
         "expiry.bank.institute",
-        string="Bank Institute",
         tracking=True,
         groups="base.group_user",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
@@ -207,13 +205,11 @@ class ExpiryDeadline(models.Model):
         help="Posted customer invoices of this deadline's renewal orders that are not fully paid.",
     )
     renewal_amount_due = fields.Monetary(
-        string="Renewal Amount Due",
         compute="_compute_renewal_payment",
         currency_field="currency_id",
         groups="account.group_account_invoice",
     )
     renewal_unpaid = fields.Boolean(
-        string="Renewal Unpaid",
         compute="_compute_renewal_payment",
         search="_search_renewal_unpaid",
         groups="account.group_account_invoice",
@@ -363,15 +359,15 @@ class ExpiryDeadline(models.Model):
 
     def _search_days_remaining(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">=") or isinstance(value, bool):
-            raise UserError(_("Days remaining can only be compared with a number."))
+            raise UserError(self.env._("Days remaining can only be compared with a number."))
         try:
             days = int(value)
         except (TypeError, ValueError, OverflowError) as error:
-            raise UserError(_("Days remaining can only be compared with a number.")) from error
+            raise UserError(self.env._("Days remaining can only be compared with a number.")) from error
         limit = 366 * (MAX_YEAR - MIN_YEAR)
         if abs(days) > limit:
             raise UserError(
-                _(
+                self.env._(
                     "Days remaining can only be compared with a number between -%(limit)s and %(limit)s.",
                     limit=limit,
                 )
@@ -380,7 +376,7 @@ class ExpiryDeadline(models.Model):
             return [("date_expiry", operator, shift_days(self._user_today(), days))]
         except ValueError as error:
             raise UserError(
-                _("Days remaining: %(days)s days from today is beyond the calendar.", days=days)
+                self.env._("Days remaining: %(days)s days from today is beyond the calendar.", days=days)
             ) from error
 
     @api.depends("date_expiry", "state", "company_id")
@@ -456,7 +452,7 @@ class ExpiryDeadline(models.Model):
 
     def _search_renewal_unpaid(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on 'Renewal Unpaid'."))
+            raise UserError(self.env._("Unsupported search on 'Renewal Unpaid'."))
         unpaid = [
             (
                 "sale_line_ids",
@@ -506,7 +502,7 @@ class ExpiryDeadline(models.Model):
             for date in (deadline.date_start, deadline.date_expiry):
                 if date and not MIN_YEAR <= date.year <= MAX_YEAR:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The dates of %(deadline)s must lie between the years %(min)s and %(max)s (not %(date)s).",
                             deadline=deadline.display_name,
                             min=MIN_YEAR,
@@ -516,7 +512,7 @@ class ExpiryDeadline(models.Model):
                     )
             if deadline.date_start and deadline.date_expiry and deadline.date_expiry < deadline.date_start:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The expiry date (%(expiry)s) of %(deadline)s cannot be before its start date (%(start)s).",
                         expiry=deadline.date_expiry,
                         start=deadline.date_start,
@@ -528,9 +524,9 @@ class ExpiryDeadline(models.Model):
     def _check_amounts(self):
         for deadline in self:
             if deadline.quantity < 0:
-                raise ValidationError(_("The quantity of a deadline cannot be negative."))
+                raise ValidationError(self.env._("The quantity of a deadline cannot be negative."))
             if deadline.price_unit < 0:
-                raise ValidationError(_("The unit price of a deadline cannot be negative."))
+                raise ValidationError(self.env._("The unit price of a deadline cannot be negative."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -538,11 +534,11 @@ class ExpiryDeadline(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
+            if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "expiry.deadline"
-                ) or _("New")
+                ) or self.env._("New")
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -550,7 +546,7 @@ class ExpiryDeadline(models.Model):
         for deadline in self:
             if deadline.state not in ("draft", "cancelled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "You can only delete draft or cancelled deadlines; cancel %(deadline)s first.",
                         deadline=deadline.display_name,
                     )

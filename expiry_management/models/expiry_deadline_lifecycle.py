@@ -7,7 +7,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..tools import RECORD_ERRORS, close_before
@@ -38,7 +38,7 @@ class ExpiryDeadline(models.Model):
         for deadline in self:
             if deadline.state != new_state and new_state not in STATE_TRANSITIONS[deadline.state]:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(deadline)s is %(state)s: it cannot become %(new_state)s.",
                         deadline=deadline.display_name,
                         state=labels[deadline.state],
@@ -53,12 +53,12 @@ class ExpiryDeadline(models.Model):
 
     def action_activate(self):
         if self.filtered(lambda d: d.state not in ("draft", "expired", "closed")):
-            raise UserError(_("Only draft, expired or closed deadlines can be activated."))
+            raise UserError(self.env._("Only draft, expired or closed deadlines can be activated."))
         return self._set_state("active")
 
     def action_close(self):
         if self.filtered(lambda d: d.state == "cancelled"):
-            raise UserError(_("A cancelled deadline cannot be closed; reset it to draft first."))
+            raise UserError(self.env._("A cancelled deadline cannot be closed; reset it to draft first."))
         return self._set_state("closed")
 
     def action_cancel(self):
@@ -156,7 +156,7 @@ class ExpiryDeadline(models.Model):
             self.write({"cron_error": message, "cron_error_date": today})
             self.message_post(
                 body=Markup("<p>%s</p>")
-                % _("The daily pass could not update this deadline: %(error)s", error=message),
+                % self.env._("The daily pass could not update this deadline: %(error)s", error=message),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -170,7 +170,7 @@ class ExpiryDeadline(models.Model):
         """Recompute the stored urgency of open deadlines whose bucket changed
         since yesterday, each company on its own day. One search per bucket
         and company, whatever the volume."""
-        companies = companies or self.env["res.company"].sudo().search([])
+        companies = companies or self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         stale = self.browse()
         for company in companies:
             today = self._company_today(company)

@@ -3,7 +3,7 @@
 """Renewal of a deadline: whether it can be renewed, to which date, at which
 price, and the single entry point that applies it."""
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tools import MAX_YEAR, add_duration, renewal_base_date
@@ -35,19 +35,23 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         deadline = self.sudo()
         if deadline.state == "cancelled":
-            return _("%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name)
+            return self.env._(
+                "%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name
+            )
         renewal_product = deadline._get_renewal_product(product)
         if not renewal_product:
-            return _("%(deadline)s has no product or service to renew.", deadline=deadline.display_name)
+            return self.env._(
+                "%(deadline)s has no product or service to renew.", deadline=deadline.display_name
+            )
         if renewal_product.expiry_duration <= 0:
-            return _(
+            return self.env._(
                 "%(product)s has no renewal duration: set one on the product "
                 "(Sales tab) before renewing %(deadline)s.",
                 product=renewal_product.display_name,
                 deadline=deadline.display_name,
             )
         if start and not (renewal_product.active and renewal_product.sale_ok):
-            return _(
+            return self.env._(
                 "%(product)s is archived or can no longer be sold, so %(deadline)s cannot be renewed "
                 "with it; please contact us.",
                 product=renewal_product.display_name,
@@ -56,7 +60,7 @@ class ExpiryDeadline(models.Model):
         try:
             deadline._get_renewal_dates(product=renewal_product)
         except ValueError:
-            return _(
+            return self.env._(
                 "%(deadline)s cannot be renewed: its new expiry date would be beyond the calendar.",
                 deadline=deadline.display_name,
             )
@@ -162,11 +166,11 @@ class ExpiryDeadline(models.Model):
         deadline.write({"date_expiry": new_expiry, "state": "active"})
         deadline._cancel_pending_mails()
         deadline.message_post(
-            body=_(
+            body=self.env._(
                 "Renewed until %(date)s (previous expiry %(previous)s)%(origin)s.",
                 date=new_expiry,
                 previous=term.previous_date_expiry,
-                origin=_(" by %s", term.origin) if term.origin else "",
+                origin=self.env._(" by %s", term.origin) if term.origin else "",
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -237,7 +241,7 @@ class ExpiryDeadline(models.Model):
         if not order:
             order = self.env["sale.order"].create(self._prepare_renewal_order_values())
             self.message_post(
-                body=_("Renewal quotation %s created.", order._get_html_link()),
+                body=self.env._("Renewal quotation %s created.", order._get_html_link()),
                 subtype_xmlid="mail.mt_note",
             )
         return {

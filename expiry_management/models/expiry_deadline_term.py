@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import DURATION_UNITS
@@ -79,7 +79,7 @@ class ExpiryDeadlineTerm(models.Model):
             if deadline.date_expiry != term.date_expiry:
                 blocked |= term
                 deadline.message_post(
-                    body=_(
+                    body=self.env._(
                         "The renewal from %(origin)s was cancelled but not rolled back: "
                         "the deadline was renewed again since. Check its expiry date.",
                         origin=term.origin or term.date_renewal,
@@ -94,7 +94,7 @@ class ExpiryDeadlineTerm(models.Model):
                 previous_state = "expired"
             deadline.write({"date_expiry": term.previous_date_expiry, "state": previous_state})
             deadline.message_post(
-                body=_(
+                body=self.env._(
                     "Renewal from %(origin)s rolled back: expiry date restored to %(date)s.",
                     origin=term.origin or term.date_renewal,
                     date=term.previous_date_expiry,
@@ -105,4 +105,6 @@ class ExpiryDeadlineTerm(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_applied(self):
         if self.filtered(lambda t: t.state == "done"):
-            raise UserError(_("An applied renewal cannot be deleted; cancel its sale order instead."))
+            raise UserError(
+                self.env._("An applied renewal cannot be deleted; cancel its sale order instead.")
+            )

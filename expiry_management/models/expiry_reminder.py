@@ -6,7 +6,7 @@ sending: expiry_reminder_send.py; the daily pass: expiry_daily_pass.py."""
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
@@ -111,13 +111,13 @@ class ExpiryReminder(models.Model):
     # ------------------------------------------------------------------
     def _check_scheduled(self):
         if self.filtered(lambda r: r.state != "scheduled"):
-            raise UserError(_("Only scheduled e-mails can be changed, sent or cancelled."))
+            raise UserError(self.env._("Only scheduled e-mails can be changed, sent or cancelled."))
 
     def write(self, vals):
         protected = set(vals) - {"date_due", "subject", "body_html", "is_customized"}
         if protected and not self.env.su:
             # the log of what was sent is written by the module only
-            raise UserError(_("Use the buttons to send, cancel or retry a timed e-mail."))
+            raise UserError(self.env._("Use the buttons to send, cancel or retry a timed e-mail."))
         if {"date_due", "subject", "body_html"} & set(vals):
             self._check_scheduled()
         if ("subject" in vals or "body_html" in vals) and "is_customized" not in vals:
@@ -161,13 +161,15 @@ class ExpiryReminder(models.Model):
                 )
         except psycopg2.errors.LockNotAvailable as error:
             raise UserError(
-                _("The e-mail is being sent by the scheduled action right now; try again in a minute.")
+                self.env._(
+                    "The e-mail is being sent by the scheduled action right now; try again in a minute."
+                )
             ) from error
         self.sudo()._send()
         failed = self.filtered(lambda r: r.state == "failed")
         if failed:
             raise UserError(
-                _(
+                self.env._(
                     "The e-mail could not be sent: %(reason)s",
                     reason="; ".join(failed.mapped("error")),
                 )
@@ -176,13 +178,13 @@ class ExpiryReminder(models.Model):
 
     def action_cancel(self):
         self._check_scheduled()
-        self.sudo()._set_cancelled(_("Cancelled by %s.", self.env.user.name), "user")
+        self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
         return True
 
     def action_retry(self):
         """Reschedule failed e-mails (e.g. after fixing the customer's address)."""
         if self.filtered(lambda r: r.state != "failed"):
-            raise UserError(_("Only failed e-mails can be retried."))
+            raise UserError(self.env._("Only failed e-mails can be retried."))
         Deadline = self.env["expiry.deadline"]
         self.sudo().write({"state": "scheduled", "error": False})
         for reminder in self:
@@ -193,7 +195,7 @@ class ExpiryReminder(models.Model):
     # State changes (no access check: callers decide)
     # ------------------------------------------------------------------
     def _set_cancelled(self, reason, code=False, values=None):
-        super()._set_cancelled(reason, dict(values or {}, cancel_code=code))
+        return super()._set_cancelled(reason, dict(values or {}, cancel_code=code))
 
     def _step_on_closed(self):
         # the salesperson's "timed e-mail" activity goes with the e-mail
@@ -207,10 +209,11 @@ class ExpiryReminder(models.Model):
         reminders = self.sudo().search([("deadline_id", "in", deadlines.ids), ("state", "=", "scheduled")])
         renewed = reminders.filtered(lambda r: r.date_expiry != r.deadline_id.date_expiry)
         renewed._set_cancelled(
-            _("The expiry date changed (renewal or correction): a new reminder ladder starts."), "renewed"
+            self.env._("The expiry date changed (renewal or correction): a new reminder ladder starts."),
+            "renewed",
         )
         ended = (reminders - renewed).filtered(lambda r: r.deadline_id.state in ("closed", "cancelled"))
-        ended._set_cancelled(_("The deadline is closed or cancelled."), "ended")
+        ended._set_cancelled(self.env._("The deadline is closed or cancelled."), "ended")
 
     # ------------------------------------------------------------------
     # The daily scheduled action (expiry_daily_pass.py)

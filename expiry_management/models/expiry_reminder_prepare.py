@@ -3,7 +3,7 @@
 """Preparing the reminder ladder: the rows of the e-mails due soon, and the
 salesperson's activity that shows each one before it goes out."""
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..tools import expiry_range_for_due, reminder_window
@@ -128,6 +128,6 @@ class ExpiryReminder(models.Model):
             [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
         )
         stale._set_cancelled(
-            _("Not sent: it was due more than %s days ago when the scheduler ran.", catchup), "stale"
+            self.env._("Not sent: it was due more than %s days ago when the scheduler ran.", catchup), "stale"
         )
         return stale

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -28,16 +28,20 @@ class ExpiryReminder(models.Model):
         for reminder in reminders:
             deadline, stage = reminder.deadline_id, reminder.stage_id
             if not stage.active:
-                reminder._set_cancelled(_("The reminder stage %s is archived.", stage.name), "stage")
+                reminder._set_cancelled(self.env._("The reminder stage %s is archived.", stage.name), "stage")
             elif deadline.date_expiry != reminder.date_expiry:
-                reminder._set_cancelled(_("The deadline was renewed in the meantime."), "renewed")
+                reminder._set_cancelled(self.env._("The deadline was renewed in the meantime."), "renewed")
             elif deadline.state in ("closed", "cancelled", "draft"):
-                reminder._set_cancelled(_("The deadline was closed or cancelled in the meantime."), "ended")
+                reminder._set_cancelled(
+                    self.env._("The deadline was closed or cancelled in the meantime."), "ended"
+                )
             elif stage.only_if_expired and deadline.state != "expired":
-                reminder._set_cancelled(_("The deadline did not expire."), "ended")
+                reminder._set_cancelled(self.env._("The deadline did not expire."), "ended")
             elif not deadline.partner_id.email_normalized:
                 reminder._set_failed(
-                    _("The customer %s has no valid e-mail address.", deadline.partner_id.display_name)
+                    self.env._(
+                        "The customer %s has no valid e-mail address.", deadline.partner_id.display_name
+                    )
                 )
             else:
                 cc = deadline.user_id.email if stage.copy_salesperson and deadline.user_id.email else False

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import MAX_WINDOW_DAYS
@@ -67,7 +67,7 @@ class ExpiryReminderStage(models.Model):
         for stage in self:
             if abs(stage.offset_days) > MAX_WINDOW_DAYS:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Stage %(stage)s: the days from expiry must lie between -%(max)s and %(max)s.",
                         stage=stage.name,
                         max=MAX_WINDOW_DAYS,
@@ -75,7 +75,7 @@ class ExpiryReminderStage(models.Model):
                 )
             if stage.only_if_expired and stage.offset_days <= 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Stage %(stage)s is sent only to expired deadlines: it must come "
                         "at least one day after the expiry date.",
                         stage=stage.name,
@@ -87,7 +87,9 @@ class ExpiryReminderStage(models.Model):
         for stage in self:
             if stage.mail_template_id.model != "expiry.deadline":
                 raise ValidationError(
-                    _("The template of stage %(stage)s must be a template of deadlines.", stage=stage.name)
+                    self.env._(
+                        "The template of stage %(stage)s must be a template of deadlines.", stage=stage.name
+                    )
                 )
 
     def _compute_reminder_count(self):

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
+from odoo import models
 
 
 class MailMail(models.Model):
@@ -19,7 +19,7 @@ class MailMail(models.Model):
             )
             for reminder in reminders:
                 reason = reminder.mail_id.failure_reason or failure_reason or failure_type or ""
-                reminder._set_failed(_("The mail server did not deliver the e-mail: %s", reason))
+                reminder._set_failed(self.env._("The mail server did not deliver the e-mail: %s", reason))
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )

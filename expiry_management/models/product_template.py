@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import DURATION_UNITS, MAX_DURATION
@@ -33,7 +33,7 @@ class ProductTemplate(models.Model):
 
     def _search_expiry_renewable(self, operator, value):
         if operator not in ("=", "!="):
-            raise ValidationError(_("Unsupported search on 'Renewable'."))
+            raise ValidationError(self.env._("Unsupported search on 'Renewable'."))
         positive = (operator == "=") == bool(value)
         return [("expiry_duration", ">" if positive else "<=", 0)]
 
@@ -43,7 +43,7 @@ class ProductTemplate(models.Model):
         for template in self:
             if template.expiry_duration < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The renewal duration of %(product)s cannot be negative.",
                         product=template.display_name,
                     )
@@ -51,7 +51,7 @@ class ProductTemplate(models.Model):
             maximum = MAX_DURATION.get(template.expiry_duration_unit)
             if maximum and template.expiry_duration > maximum:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The renewal duration of %(product)s can be at most %(max)s %(unit)s.",
                         product=template.display_name,
                         max=maximum,

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .expiry_deadline import EXPIRY_PARAM_MAX
@@ -63,7 +63,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             params.set_param(f"expiry_management.{key}", str(self[field_name]))
@@ -71,16 +71,17 @@ class ResConfigSettings(models.TransientModel):
             "expiry_management.renewal_pricelist_discount",
             "1" if self.expiry_renewal_pricelist_discount else "0",
         )
+        return result
 
     @api.constrains(*EXPIRY_SETTING_FIELDS)
     def _check_expiry_windows(self):
         for settings in self:
             if min(settings[name] for name in EXPIRY_SETTING_FIELDS) < 0:
-                raise ValidationError(_("The deadline windows and grace period cannot be negative."))
+                raise ValidationError(self.env._("The deadline windows and grace period cannot be negative."))
             for name, key in EXPIRY_SETTING_FIELDS.items():
                 if settings[name] > EXPIRY_PARAM_MAX[key]:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "%(setting)s can be at most %(max)s days.",
                             setting=settings._fields[name].get_description(self.env)["string"],
                             max=EXPIRY_PARAM_MAX[key],

@@ -4,7 +4,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import RECORD_ERRORS
@@ -41,14 +41,14 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         line = self.sudo()
         if line.deadline_id.commercial_partner_id != line.order_id.partner_id.commercial_partner_id:
-            return _(
+            return self.env._(
                 "Deadline %(deadline)s belongs to %(owner)s: it cannot be renewed on an order of %(customer)s.",
                 deadline=line.deadline_id.name,
                 owner=line.deadline_id.commercial_partner_id.display_name,
                 customer=line.order_id.partner_id.commercial_partner_id.display_name,
             )
         if line.deadline_id.company_id != line.order_id.company_id:
-            return _(
+            return self.env._(
                 "Deadline %(deadline)s belongs to another company than order %(order)s.",
                 deadline=line.deadline_id.name,
                 order=line.order_id.name,
@@ -73,7 +73,7 @@ class SaleOrderLine(models.Model):
         for order, deadline, count in counts:
             if count > 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(deadline)s is already renewed by another line of %(order)s: "
                         "a deadline is renewed once per order.",
                         deadline=deadline.display_name,
@@ -86,7 +86,7 @@ class SaleOrderLine(models.Model):
             new_id = vals["deadline_id"] or False
             if any(line.deadline_id and line.deadline_id.id != new_id for line in self.sudo()):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The deadline a renewal line renews cannot be changed: remove the line "
                         "and renew the other deadline instead."
                     )
@@ -150,7 +150,7 @@ class SaleOrderLine(models.Model):
             key = (line.order_id.id, line.deadline_id.id)
             if key in seen:
                 line._expiry_report_skipped_renewal(
-                    _(
+                    self.env._(
                         "The order renews %(deadline)s on another line already.",
                         deadline=line.deadline_id.name,
                     )
@@ -183,7 +183,7 @@ class SaleOrderLine(models.Model):
         line = self.sudo()
         order, deadline = line.order_id, line.deadline_id
         _logger.info("Order %s: renewal of deadline %s skipped: %s", order.name, deadline.id, reason)
-        body = Markup("<p>%s</p>") % _(
+        body = Markup("<p>%s</p>") % self.env._(
             "%(deadline)s was not renewed by this order: %(reason)s Refund or adjust the order.",
             deadline=deadline.name,
             reason=reason,
@@ -191,7 +191,7 @@ class SaleOrderLine(models.Model):
         order.message_post(body=body, subtype_xmlid="mail.mt_note")
         deadline.message_post(
             body=Markup("<p>%s</p>")
-            % _(
+            % self.env._(
                 "Order %(order)s did not renew this deadline: %(reason)s The salesperson refunds "
                 "or adjusts the order.",
                 order=order.name,
@@ -203,7 +203,7 @@ class SaleOrderLine(models.Model):
         if user:
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Renewal not applied: refund or adjust"),
+                summary=self.env._("Renewal not applied: refund or adjust"),
                 note=body,
                 user_id=user.id,
             )

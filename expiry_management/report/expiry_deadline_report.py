@@ -6,7 +6,7 @@ Deadlines are searched as the user who prints: a salesperson only prints the
 deadlines their record rules show, in the companies selected in the switcher.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -46,11 +46,11 @@ class ReportDeadlinePeriod(models.AbstractModel):
                 date_from = fields.Date.to_date(data.get("date_from"))
                 date_to = fields.Date.to_date(data.get("date_to"))
             except ValueError as error:
-                raise UserError(_("The period of the report must be two valid dates.")) from error
+                raise UserError(self.env._("The period of the report must be two valid dates.")) from error
             if not date_from or not date_to:
-                raise UserError(_("Give both the first and the last expiry date of the period."))
+                raise UserError(self.env._("Give both the first and the last expiry date of the period."))
             if date_to < date_from:
-                raise UserError(_("The end of the period must be after its start."))
+                raise UserError(self.env._("The end of the period must be after its start."))
             domain = [
                 ("date_expiry", ">=", date_from),
                 ("date_expiry", "<=", date_to),

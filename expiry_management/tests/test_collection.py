@@ -1,5 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 from datetime import date
 
 from odoo.tests import freeze_time, tagged
@@ -40,7 +41,7 @@ class TestCollection(ExpiryCommon):
         self.assertEqual(Deadline.search([("id", "in", ids), ("renewal_unpaid", "=", True)]), deadline)
         self.assertEqual(Deadline.search([("id", "in", ids), ("renewal_unpaid", "=", False)]), untouched)
         action = self.env.ref("expiry_management.action_expiry_unpaid_renewals")
-        self.assertIn(invoice, self.env["account.move"].search(eval(action.domain)))
+        self.assertIn(invoice, self.env["account.move"].search(ast.literal_eval(action.domain)))
 
         self._pay(invoice, amount=invoice.amount_residual / 2)
         deadline.invalidate_recordset()
@@ -52,7 +53,7 @@ class TestCollection(ExpiryCommon):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertFalse(deadline.renewal_unpaid)
         self.assertEqual(deadline.renewal_amount_due, 0)
-        self.assertNotIn(invoice, self.env["account.move"].search(eval(action.domain)))
+        self.assertNotIn(invoice, self.env["account.move"].search(ast.literal_eval(action.domain)))
 
     def test_collection_call_is_planned_for_the_salesperson(self):
         deadline = self._create_deadline(date(2027, 3, 31))

@@ -61,7 +61,7 @@ class TestCronConcurrency(TransactionCase):
         env.flush_all()
         setup_cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
         self.last_trigger_id = setup_cr.fetchone()[0]
-        setup_cr.commit()
+        setup_cr.commit()  # pylint: disable=invalid-commit
         self.company_id, self.reminder_id = company.id, reminder.id
         self.addCleanup(self._delete, partner.id, deadline.id, reminder.id)
 
@@ -83,7 +83,7 @@ class TestCronConcurrency(TransactionCase):
             "DELETE FROM ir_cron_trigger WHERE id > %s AND cron_id = %s",
             [self.last_trigger_id, self.env.ref("mail.ir_cron_mail_scheduler_action").id],
         )
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
 
     def _claim_and_send(self, env):
         company = env["res.company"].browse(self.company_id)
@@ -111,7 +111,7 @@ class TestCronConcurrency(TransactionCase):
         self.assertEqual(claimed_a.state, "sent")
         # while A holds the row, B skips it
         self.assertFalse(self._claim_and_send(env_b))
-        cr_a.commit()
+        cr_a.commit()  # pylint: disable=invalid-commit
         # once A committed, B's older snapshot still says "scheduled": locking
         # the row fails instead of sending it a second time
         with self.assertRaises(errors.SerializationFailure), mute_logger("odoo.sql_db"):

@@ -195,7 +195,7 @@ class TestDailyPassHardening(ReminderCase):
 
         def write(records, vals):
             if vals.get("state") == "expired" and bad in records:
-                raise ValidationError("a constraint of another module refuses it")
+                raise ValidationError(records.env._("a constraint of another module refuses it"))
             return original(records, vals)
 
         with freeze_time("2026-07-01 03:00:00"), patch.object(Deadline, "write", write):
@@ -220,7 +220,7 @@ class TestDailyPassHardening(ReminderCase):
             if any(
                 vals.get("res_id") == bad.id and "Call" in (vals.get("summary") or "") for vals in vals_list
             ):
-                raise ValidationError("broken activity type")
+                raise ValidationError(model.env._("broken activity type"))
             return original(model, vals_list)
 
         from unittest.mock import patch

@@ -36,6 +36,10 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
             description="Other customer Pdf0004",
             partner_id=cls.env["res.partner"].create({"name": "Other Customer"}).id,
         )
+        # wkhtmltopdf fetches the report's styles from this address: under
+        # odoo-bin --test-enable the server answering it would wait for this
+        # test's transaction. A closed port: refused at once, the PDF renders.
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
 
     def _render(self, report_ref, res_ids=None, data=None, user=None):
         """Render a real PDF: in test mode Odoo renders HTML unless

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -35,7 +35,7 @@ class ExpiryDeadlinePeriodReport(models.TransientModel):
     def _check_period(self):
         for wizard in self:
             if wizard.date_from and wizard.date_to and wizard.date_to < wizard.date_from:
-                raise ValidationError(_("The end of the period must be after its start."))
+                raise ValidationError(self.env._("The end of the period must be after its start."))
 
     def _get_report_data(self):
         self.ensure_one()

@@ -117,4 +117,3 @@ class TestAutomation(ReminderCase):
                 done_large, queries_large = self._count_queries(large)
         self.assertEqual((done_small, done_large), (10, 200))
         _logger.info("reminder pass queries: 10 due -> %s, 200 due -> %s", queries_small, queries_large)
-        print(f"\nreminder pass queries: 10 due -> {queries_small}, 200 due -> {queries_large}")

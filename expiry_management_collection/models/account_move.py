@@ -58,7 +58,7 @@ class AccountMove(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # What the collection pass, the figures and the analysis read.
         self.env.cr.execute(
             """
@@ -68,6 +68,7 @@ class AccountMove(models.Model):
                AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
             """
         )
+        return result
 
     @api.depends("invoice_line_ids.sale_line_ids.deadline_id")
     def _compute_expiry_deadline_id(self):

@@ -59,7 +59,6 @@ class ExpiryCollectionLog(models.Model):
     )
     instalment_id = fields.Many2one(
         "expiry.collection.plan.line",
-        string="Instalment",
         readonly=True,
         ondelete="cascade",
         index="btree_not_null",
@@ -140,4 +139,4 @@ class ExpiryCollectionLog(models.Model):
         return True
 
     def _set_cancelled(self, reason, code=False, values=None):
-        super()._set_cancelled(reason, dict(values or {}, cancel_code=code))
+        return super()._set_cancelled(reason, dict(values or {}, cancel_code=code))

@@ -77,7 +77,6 @@ class ExpiryDeadline(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         compute="_compute_collector_id",
         store=True,
         readonly=False,
@@ -88,7 +87,6 @@ class ExpiryDeadline(models.Model):
     )
     collection_team_id = fields.Many2one(
         "crm.team",
-        string="Collection Team",
         compute="_compute_collector_id",
         store=True,
         readonly=False,
@@ -99,7 +97,6 @@ class ExpiryDeadline(models.Model):
     )
     collection_agency_id = fields.Many2one(
         "res.partner",
-        string="Collection Agency",
         readonly=True,
         copy=False,
         tracking=True,

@@ -24,11 +24,11 @@ class ExpiryCollectionReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     product_categ_id = fields.Many2one("product.category", string="Line of Business", readonly=True)
-    origin_id = fields.Many2one("expiry.origin", string="Origin", readonly=True)
+    origin_id = fields.Many2one("expiry.origin", readonly=True)
     reason_id = fields.Many2one("expiry.collection.reason", string="Late Payment Reason", readonly=True)
     invoice_date = fields.Date(readonly=True)
     invoice_date_due = fields.Date(string="Due Date", readonly=True)
@@ -58,7 +58,7 @@ class ExpiryCollectionReport(models.Model):
         """The rows, with each company's today (its time zone) as of now:
         a query run at each read, on the indexed invoice table."""
         Deadline = self.env["expiry.deadline"]
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         today = SQL(", ").join(
             SQL("(%s, %s::date)", company.id, Deadline._company_today(company)) for company in companies
         )

@@ -55,7 +55,7 @@ class TestCollectionConcurrency(TransactionCase):
                 }
             ]
         )
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         self.company_id, self.log_id, self.deadline_id = move.company_id.id, log.id, deadline.id
         self.addCleanup(self._delete, log.id, last_message, last_activity)
 
@@ -64,7 +64,7 @@ class TestCollectionConcurrency(TransactionCase):
         cr.execute("DELETE FROM expiry_collection_log WHERE id = %s", [log_id])
         cr.execute("DELETE FROM mail_activity WHERE id > %s", [last_activity])
         cr.execute("DELETE FROM mail_message WHERE id > %s", [last_message])
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
 
     def _claim_and_process(self, env):
         company = env["res.company"].browse(self.company_id)
@@ -88,7 +88,7 @@ class TestCollectionConcurrency(TransactionCase):
         self.assertEqual(claimed_a.ids, [self.log_id])
         self.assertEqual(claimed_a.state, "done")
         self.assertFalse(self._claim_and_process(env_b), "B skips the row A holds")
-        cr_a.commit()
+        cr_a.commit()  # pylint: disable=invalid-commit
         with self.assertRaises(errors.SerializationFailure), mute_logger("odoo.sql_db"):
             self._claim_and_process(env_b)
         cr_b.rollback()

@@ -25,6 +25,12 @@ def pdf_text(data):
 @tagged("post_install", "-at_install")
 @freeze_time("2027-03-10 10:00:00")
 class TestCollectionPdf(CollectionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # see expiry_management's test_report_deadlines: no server to wait for
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+
     def test_invoice_copy_carries_the_pdf_of_each_invoice(self):
         deadline = self._create_deadline(200)
         first = self._invoice(deadline, -5, 450.0)

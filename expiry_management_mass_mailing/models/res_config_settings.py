@@ -22,7 +22,8 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self.env["ir.config_parameter"].sudo().set_param(
             "expiry_management.winback_mailing_list_id", str(self.expiry_winback_mailing_list_id.id or 0)
         )
+        return result

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from werkzeug.urls import url_encode
 
-from odoo import _, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
@@ -42,19 +42,19 @@ class ExpiryDeadlinePortal(CustomerPortal):
 
     def _get_deadline_searchbar_sortings(self):
         return {
-            "date": {"label": _("Expiry Date"), "order": "date_expiry asc, id"},
-            "name": {"label": _("Reference"), "order": "name asc, id"},
-            "amount": {"label": _("Amount"), "order": "amount desc, id"},
+            "date": {"label": request.env._("Expiry Date"), "order": "date_expiry asc, id"},
+            "name": {"label": request.env._("Reference"), "order": "name asc, id"},
+            "amount": {"label": request.env._("Amount"), "order": "amount desc, id"},
         }
 
     def _get_deadline_searchbar_filters(self):
         # The model decides the dates (company's today, renewal window, grace).
         domains = request.env["expiry.deadline"]._get_portal_filter_domains()
         labels = {
-            "all": _("All"),
-            "active": _("Active"),
-            "soon": _("Expiring Soon"),
-            "expired": _("Expired"),
+            "all": request.env._("All"),
+            "active": request.env._("Active"),
+            "soon": request.env._("Expiring Soon"),
+            "expired": request.env._("Expired"),
         }
         return {key: {"label": labels[key], "domain": domains[key]} for key in labels}
 

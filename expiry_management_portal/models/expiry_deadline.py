@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -94,9 +94,10 @@ class ExpiryDeadline(models.Model):
     )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for deadline in self:
             deadline.access_url = f"/my/deadlines/{deadline.id}"
+        return result
 
     @api.depends("state", "date_expiry", "product_id.expiry_duration", "commercial_partner_id")
     @api.depends_context("uid")
@@ -128,7 +129,7 @@ class ExpiryDeadline(models.Model):
         if denied:
             _logger.info("Portal access to deadline fields denied: uid %s, fields %s", self.env.uid, denied)
             raise AccessError(
-                _(
+                self.env._(
                     "You are not allowed to see these details of your deadlines: %(fields)s.",
                     fields=", ".join(denied),
                 )
@@ -210,30 +211,32 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         deadline = self.sudo()
         if not partner or deadline.commercial_partner_id != partner.commercial_partner_id:
-            return _("This deadline does not belong to you.")
+            return self.env._("This deadline does not belong to you.")
         if deadline.state == "cancelled":
-            return _("%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name)
+            return self.env._(
+                "%(deadline)s is cancelled and cannot be renewed.", deadline=deadline.display_name
+            )
         if deadline.state not in PORTAL_RENEWABLE_STATES:
-            return _(
+            return self.env._(
                 "%(deadline)s cannot be renewed online; please contact us.",
                 deadline=deadline.display_name,
             )
         reason = deadline._get_renewal_error(start=True)
         if reason:
-            return _(
+            return self.env._(
                 "%(deadline)s cannot be renewed online (%(reason)s); please contact us.",
                 deadline=deadline.display_name,
                 reason=reason,
             )
         first_day, last_day = deadline._get_portal_renewal_window()
         if deadline.date_expiry > last_day:
-            return _(
+            return self.env._(
                 "%(deadline)s can be renewed online from %(date)s.",
                 deadline=deadline.display_name,
                 date=shift_days(deadline.date_expiry, -self._get_expiry_param("renewal_window_days")),
             )
         if deadline.date_expiry < first_day:
-            return _(
+            return self.env._(
                 "%(deadline)s expired %(days)s days ago: it can no longer be renewed online, "
                 "please contact us.",
                 deadline=deadline.display_name,
@@ -267,11 +270,13 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         if not self.is_renewable:
             raise UserError(
-                _("%(deadline)s cannot be renewed: there is nothing to send.", deadline=self.display_name)
+                self.env._(
+                    "%(deadline)s cannot be renewed: there is nothing to send.", deadline=self.display_name
+                )
             )
         if not self.partner_id.email:
             raise UserError(
-                _(
+                self.env._(
                     "%(customer)s has no e-mail address: add one to send the renewal link.",
                     customer=self.partner_id.display_name,
                 )
@@ -281,7 +286,7 @@ class ExpiryDeadline(models.Model):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send Renewal Link"),
+            "name": self.env._("Send Renewal Link"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],

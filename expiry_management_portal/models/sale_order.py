@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from odoo.addons.expiry_management.tools import parse_id
@@ -20,7 +20,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         deadline = deadline.sudo().exists()
         if not deadline:
-            raise UserError(_("This deadline does not exist."))
+            raise UserError(self.env._("This deadline does not exist."))
         deadline._check_portal_renewal(self.partner_id)
         product = deadline._get_renewal_product()
         result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
@@ -33,7 +33,7 @@ class SaleOrder(models.Model):
             return False
         number = parse_id(deadline_id)
         if not number:
-            raise UserError(_("This deadline does not exist."))
+            raise UserError(self.env._("This deadline does not exist."))
         return number
 
     def _expiry_get_deadline(self, deadline_id):
@@ -43,7 +43,7 @@ class SaleOrder(models.Model):
         number = self._expiry_parse_deadline_id(deadline_id)
         deadline = self.env["expiry.deadline"].sudo().browse(number).exists() if number else None
         if not deadline:
-            raise UserError(_("This deadline does not exist."))
+            raise UserError(self.env._("This deadline does not exist."))
         deadline._check_portal_renewal(self.partner_id)
         return deadline
 
@@ -52,7 +52,9 @@ class SaleOrder(models.Model):
         another deadline for it (or a deadline for a plain line) is refused."""
         number = self._expiry_parse_deadline_id(deadline_id)
         if line and number and line.deadline_id.id != number:
-            raise UserError(_("This cart line cannot be changed into the renewal of another deadline."))
+            raise UserError(
+                self.env._("This cart line cannot be changed into the renewal of another deadline.")
+            )
 
     def _cart_find_product_line(self, product_id=None, line_id=None, deadline_id=False, **kwargs):
         if line_id:
@@ -80,7 +82,7 @@ class SaleOrder(models.Model):
             # A renewal renews the deadline's quantity, not more, not less.
             quantity = deadline.quantity or 1.0
             if new_qty != quantity and order_line:
-                warning = _("The quantity of a renewal is the one of the renewed deadline.")
+                warning = self.env._("The quantity of a renewal is the one of the renewed deadline.")
             return quantity, warning
         return new_qty, warning
 
@@ -90,7 +92,9 @@ class SaleOrder(models.Model):
             return values
         deadline = self._expiry_get_deadline(deadline_id)
         if values["product_id"] != deadline._get_renewal_product().id:
-            raise UserError(_("This product does not renew %(deadline)s.", deadline=deadline.display_name))
+            raise UserError(
+                self.env._("This product does not renew %(deadline)s.", deadline=deadline.display_name)
+            )
         values.update(
             deadline_id=deadline.id,
             deadline_expiry_ordered=deadline.date_expiry,

@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
@@ -29,7 +29,7 @@ class SaleOrderLine(models.Model):
                 line.product_uom_qty, quantity, precision_rounding=line.product_uom.rounding or 0.01
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The renewal of %(deadline)s is for %(quantity)s, as agreed: it cannot be changed online.",
                         deadline=line.deadline_id.display_name,
                         quantity=quantity,
@@ -42,7 +42,7 @@ class SaleOrderLine(models.Model):
             return reason
         line = self.sudo()
         if line.deadline_expiry_ordered and line.deadline_id.date_expiry != line.deadline_expiry_ordered:
-            return _(
+            return self.env._(
                 "it was already renewed (now expiring on %(date)s) after the customer ordered it.",
                 date=line.deadline_id.date_expiry,
             )
@@ -56,7 +56,7 @@ class SaleOrderLine(models.Model):
                 continue
             if line.deadline_expiry_ordered and deadline.date_expiry != line.deadline_expiry_ordered:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(deadline)s has already been renewed (it now expires on %(date)s). "
                         "Please remove it from your cart.",
                         deadline=deadline.display_name,
@@ -65,4 +65,4 @@ class SaleOrderLine(models.Model):
                 )
             error = deadline._get_portal_renewal_error(line.order_id.partner_id)
             if error:
-                raise ValidationError(error + " " + _("Please remove it from your cart."))
+                raise ValidationError(error + " " + self.env._("Please remove it from your cart."))
