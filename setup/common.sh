@@ -8,7 +8,8 @@
 #   ODOO_SRC            Odoo 18.0 source folder (the one holding odoo-bin).
 #                       Default: /opt/odoo-18.0, then ~/.cache/expiry_management/odoo-18.0,
 #                       downloaded from ODOO_SRC_URL when neither exists.
-#   ODOO_SRC_URL        Official source archive to download when no source is found.
+#   ODOO_SRC_URL        Official source archive to download when no source is found
+#                       (default: the dated nightly ODOO_NIGHTLY, verified by ODOO_SRC_TREE_SHA256).
 #   EXPIRY_VENV         Python virtualenv (default ~/.cache/expiry_management/venv-<python>).
 #   EXPIRY_STATE        Local state: PostgreSQL cluster, odoo.conf, filestore, logs (default <repo>/.local).
 #   EXPIRY_DB_HOST, EXPIRY_DB_PORT, EXPIRY_DB_USER, EXPIRY_DB_PASSWORD
@@ -22,7 +23,13 @@ EXPIRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EXPIRY_STATE="${EXPIRY_STATE:-$EXPIRY_ROOT/.local}"
 HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 EXPIRY_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/expiry_management"
-ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
+# The Odoo source is pinned: the 18.0 nightly of 2025-05-06, whose odoo/ tree
+# (every file's path and content, see odoo_tree_sha256) has this checksum.
+# A download is verified against it; set ODOO_SRC_TREE_SHA256=any to accept
+# another archive (ODOO_SRC_URL) knowingly.
+ODOO_NIGHTLY="${ODOO_NIGHTLY:-20250506}"
+ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.$ODOO_NIGHTLY.tar.gz}"
+ODOO_SRC_TREE_SHA256="${ODOO_SRC_TREE_SHA256:-51bc76b48ec72088aa23eaedead86458ab91d830df31fd1d7cd17569642e5c8b}"
 EXPIRY_ADDONS="expiry_management,expiry_management_portal,expiry_management_mass_mailing,expiry_management_automation,expiry_management_collection,expiry_management_collection_portal"
 # What the demo and test databases get: our addons and the demo payment provider.
 EXPIRY_INSTALL="$EXPIRY_ADDONS,payment_demo"
@@ -63,6 +70,23 @@ TEST_PACKAGES=(chromium wkhtmltopdf poppler-utils)
 # --------------------------------------------------------------------------
 # Odoo source
 # --------------------------------------------------------------------------
+# sha256 of an Odoo source's odoo/ tree: every file (compiled Python left
+# out) by path, in byte order, with its content's sha256.
+odoo_tree_sha256() {
+    (cd "$1" && find odoo -type f -not -path '*/__pycache__/*' -not -name '*.pyc' -print0 |
+        LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
+}
+
+verify_odoo_tree() {
+    [ "$ODOO_SRC_TREE_SHA256" = any ] && return 0
+    local actual
+    actual="$(odoo_tree_sha256 "$1")"
+    if [ "$actual" != "$ODOO_SRC_TREE_SHA256" ]; then
+        log "checksum of $1/odoo: $actual, pinned: $ODOO_SRC_TREE_SHA256"
+        return 1
+    fi
+}
+
 find_odoo_src() {
     if [ -n "${ODOO_SRC:-}" ]; then
         [ -f "$ODOO_SRC/odoo-bin" ] || die "ODOO_SRC=$ODOO_SRC does not hold odoo-bin (expected an Odoo 18.0 source folder)."
@@ -85,6 +109,10 @@ find_odoo_src() {
   Provide it with ODOO_SRC=/path/to/odoo-18.0 (a folder holding odoo-bin and odoo/addons),
   or extract it to /opt/odoo-18.0, e.g.: git clone -b 18.0 --depth 1 https://github.com/odoo/odoo /opt/odoo-18.0"
         fi
+        verify_odoo_tree "$ODOO_SRC.part" || {
+            rm -rf "$ODOO_SRC.part"
+            die "the archive from $ODOO_SRC_URL is not the pinned Odoo 18.0 nightly $ODOO_NIGHTLY (checksum of its odoo/ tree differs); set ODOO_SRC_TREE_SHA256=any to use it anyway."
+        }
         mv "$ODOO_SRC.part" "$ODOO_SRC"
     fi
     grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" ||

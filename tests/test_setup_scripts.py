@@ -61,3 +61,78 @@ def test_a_skipped_test_counts_as_a_failure(tmp_path):
     assert result.returncode == 1, result.stdout
     assert "1 failed" in result.stdout
     assert "counts as a failure" in result.stdout
+
+
+def test_the_demo_mail_catcher_keeps_what_odoo_sends(tmp_path):
+    """setup/run points Odoo's outgoing mail at setup/mailcatcher.py; setup/mail reads it."""
+    import smtplib
+    import socket
+    import time
+    from email.message import EmailMessage
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tmp_path / "mail"
+    catcher = subprocess.Popen(
+        [sys.executable, str(ROOT / "setup" / "mailcatcher.py"), "--port", str(port), "--dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "SMTP catcher" in catcher.stdout.readline()
+        message = EmailMessage()
+        message["From"] = "odoo@example.com"
+        message["To"] = "customer@example.com"
+        message["Subject"] = "Reminder: your policy expires soon"
+        message.set_content("Renew online: http://localhost:8069/my/deadlines/1")
+        for _attempt in range(50):
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+                    smtp.send_message(message)
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+    finally:
+        catcher.terminate()
+        catcher.wait(timeout=30)
+    assert len(list(folder.glob("*.eml"))) == 1
+    env = dict(os.environ, EXPIRY_MAIL_DIR=str(folder))
+    listing = subprocess.run(
+        [str(ROOT / "setup" / "mail")], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert "customer@example.com" in listing.stdout
+    assert "Reminder: your policy expires soon" in listing.stdout
+    shown = subprocess.run(
+        [str(ROOT / "setup" / "mail"), "1"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "Renew online: http://localhost:8069/my/deadlines/1" in shown.stdout
+
+
+def _common(script, env=None):
+    return subprocess.run(
+        ["bash", "-c", f"source {ROOT / 'setup' / 'common.sh'}; {script}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, **(env or {})),
+    )
+
+
+def test_the_odoo_source_is_the_pinned_nightly():
+    """setup/common.sh pins the dated nightly by the checksum of its odoo/
+    tree; the source the tests run on is that nightly."""
+    result = _common('find_odoo_src && verify_odoo_tree "$ODOO_SRC" && echo "$ODOO_SRC_URL"')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "odoo_18.0.20250506.tar.gz" in result.stdout
+
+
+def test_another_odoo_tree_is_refused(tmp_path):
+    (tmp_path / "odoo").mkdir()
+    (tmp_path / "odoo" / "release.py").write_text("version_info = (18, 0, 0, 'final', 0, '')\n")
+    result = _common(f"verify_odoo_tree {tmp_path}")
+    assert result.returncode != 0
+    assert "pinned" in result.stderr
+    assert _common(f"verify_odoo_tree {tmp_path}", {"ODOO_SRC_TREE_SHA256": "any"}).returncode == 0

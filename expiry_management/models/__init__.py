@@ -3,6 +3,7 @@ from . import (
     expiry_bank_institute,
     expiry_daily_pass,
     expiry_dashboard,
+    expiry_dashboard_charts,
     expiry_deadline,
     expiry_deadline_lifecycle,
     expiry_deadline_renewal,

@@ -4,6 +4,7 @@ from . import (
     test_cron_concurrency,
     test_cron_daily_pass,
     test_dashboard,
+    test_dashboard_charts,
     test_dashboard_tour,
     test_date_rules,
     test_deadline,

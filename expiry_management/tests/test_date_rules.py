@@ -1,7 +1,8 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
-from unittest import TestCase
+
+from odoo.tests import BaseCase
 
 from odoo.addons.expiry_management.tools import (
     add_duration,
@@ -13,7 +14,7 @@ from odoo.addons.expiry_management.tools import (
 D = datetime.date
 
 
-class TestAddDuration(TestCase):
+class TestAddDuration(BaseCase):
     def test_month_end_is_clamped_to_february_end(self):
         self.assertEqual(add_duration(D(2027, 1, 31), 1, "month"), D(2027, 2, 28))
         self.assertEqual(add_duration(D(2028, 1, 31), 1, "month"), D(2028, 2, 29))
@@ -51,7 +52,7 @@ class TestAddDuration(TestCase):
             add_duration(None, 1, "day")
 
 
-class TestRenewalBaseDate(TestCase):
+class TestRenewalBaseDate(BaseCase):
     expiry = D(2027, 3, 31)
 
     def test_early_renewal_extends_from_expiry(self):
@@ -73,7 +74,7 @@ class TestRenewalBaseDate(TestCase):
         self.assertEqual(renewal_base_date(False, D(2027, 4, 1), 30), D(2027, 4, 1))
 
 
-class TestLocalToday(TestCase):
+class TestLocalToday(BaseCase):
     # 23:30 UTC on 31 December
     now = datetime.datetime(2026, 12, 31, 23, 30)
 

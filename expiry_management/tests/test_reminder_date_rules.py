@@ -1,7 +1,8 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
-import unittest
+
+from odoo.tests import BaseCase
 
 from odoo.addons.expiry_management.tools import (
     close_before,
@@ -24,7 +25,7 @@ def reminder_is_stale(date_due, today, catchup_days):
     return date_due < first
 
 
-class TestReminderDateRules(unittest.TestCase):
+class TestReminderDateRules(BaseCase):
     def test_due_date_is_offset_from_expiry_before_and_after(self):
         self.assertEqual(reminder_due_date(D(2026, 3, 31), -60), D(2026, 1, 30))
         self.assertEqual(reminder_due_date(D(2026, 3, 31), 7), D(2026, 4, 7))

@@ -3,7 +3,8 @@
 """The pure rules of collection (no database)."""
 
 import datetime
-import unittest
+
+from odoo.tests import BaseCase
 
 from odoo.addons.expiry_management_collection.tools import (
     aging_bucket,
@@ -17,7 +18,7 @@ from odoo.addons.expiry_management_collection.tools import (
 D = datetime.date
 
 
-class TestAging(unittest.TestCase):
+class TestAging(BaseCase):
     def test_days_overdue(self):
         self.assertEqual(days_overdue(D(2027, 3, 10), D(2027, 3, 10)), 0)  # due today: not overdue
         self.assertEqual(days_overdue(D(2027, 3, 9), D(2027, 3, 10)), 1)
@@ -47,7 +48,7 @@ class TestAging(unittest.TestCase):
                 check_aging_bounds(bad)
 
 
-class TestLadder(unittest.TestCase):
+class TestLadder(BaseCase):
     # (offset, is final notice, key)
     LADDER = [(3, False, "first"), (10, False, "call"), (20, False, "second"), (45, True, "final")]
     BASE = D(2027, 1, 1)
@@ -80,7 +81,7 @@ class TestLadder(unittest.TestCase):
         self.assertEqual(next_step([(30, True, "final")], self.BASE, None, D(2027, 2, 1)), "final")
 
 
-class TestInstalments(unittest.TestCase):
+class TestInstalments(BaseCase):
     def test_split_adds_up_exactly(self):
         parts = split_instalments(1000.0, 3, D(2027, 1, 31))
         self.assertEqual([amount for _date, amount in parts], [333.33, 333.33, 333.34])

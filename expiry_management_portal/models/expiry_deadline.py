@@ -151,7 +151,9 @@ class ExpiryDeadline(models.Model):
         # write per record (and per automation rule check) when a mail
         # template renders each link of a reminder batch.
         missing = self.sudo().filtered(lambda d: d.id and not d.access_token)
-        if missing:
+        # a read-only request (a read through RPC) cannot store tokens: the
+        # link is then the plain portal address (the reader is logged in)
+        if missing and not self.env.cr.readonly:
             missing.flush_recordset(["access_token"])
             self.env.cr.execute(
                 SQL(
@@ -263,6 +265,8 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         if not self.id:
             return False
+        if not self.sudo().access_token and self.env.cr.readonly:
+            return self.get_base_url() + self.access_url
         return self.get_base_url() + self.get_portal_url()
 
     def action_send_portal_renewal_link(self):

@@ -211,6 +211,24 @@ class TestPortalHardening(ExpiryPortalCommon, HttpCase):
         with self.assertRaises(AccessError):
             deadline.search_read([("notes", "ilike", "Haggles")], ["name"])
 
+    def test_reading_the_renewal_link_in_a_read_only_request_writes_nothing(self):
+        """A read through JSON-RPC runs on a read-only cursor: computing the
+        renewal link must not try to write the access token (Odoo would log
+        the refused UPDATE and retry the whole request read-write)."""
+        self.deadline_a.sudo().access_token = False
+        self._login_a()
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"):
+            result = self.make_jsonrpc_request(
+                "/web/dataset/call_kw",
+                {
+                    "model": "expiry.deadline",
+                    "method": "read",
+                    "args": [[self.deadline_a.id], ["portal_renewal_url"]],
+                    "kwargs": {},
+                },
+            )
+        self.assertTrue(result[0]["portal_renewal_url"].endswith(f"/my/deadlines/{self.deadline_a.id}"))
+
     def test_portal_user_reads_internal_fields_through_json_rpc_neither(self):
         self._login_a()
         for field in ("notes", "origin_id", "team_id", "bank_institute_id"):

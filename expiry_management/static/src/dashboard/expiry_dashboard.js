@@ -13,6 +13,7 @@ import { useSetupAction } from "@web/search/action_hook";
 import { formatMonetary } from "@web/views/fields/formatters";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { ExpiryDashboardCharts } from "./expiry_dashboard_charts";
 
 /**
  * Landing page of the Deadlines app: upcoming renewals, my to-do of the day,
@@ -21,7 +22,7 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
  */
 export class ExpiryDashboard extends Component {
     static template = "expiry_management.ExpiryDashboard";
-    static components = { Layout, Dropdown, DropdownItem };
+    static components = { Layout, Dropdown, DropdownItem, ExpiryDashboardCharts };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -141,6 +142,13 @@ export class ExpiryDashboard extends Component {
             views: [[false, "form"]],
             target: "current",
         });
+    }
+
+    async openChart(kind, dateFrom, dateTo) {
+        const action = await this.orm.call("expiry.dashboard", "action_open_chart", [kind, dateFrom, dateTo], {
+            scope: this.state.scope,
+        });
+        return this.action.doAction(action);
     }
 
     async openCounter(counter) {
