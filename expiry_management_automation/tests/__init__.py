@@ -1,1 +1,1 @@
-from . import test_automation
+from . import test_automation, test_bench_vs_automation
