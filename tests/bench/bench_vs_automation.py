@@ -12,7 +12,10 @@ same portfolio in the same transaction (rolled back at the end):
     (the one whose window holds the day) and five other 4-hour ticks, which
     send nothing but scan every deadline.
 
-It checks that both queue the same e-mails (deadline and subject) and prints
+(floor) the same e-mails queued set-based by ``send_mail_batch`` with a
+trivial template (three placeholders, no chatter trace, no activity).
+
+It checks that (a) and (b) queue the same e-mails (deadline and subject) and prints
 wall time, SQL queries, peak memory, e-mails and ms per e-mail, as a table
 and as JSON.
 
@@ -198,6 +201,23 @@ def run_benchmark(env, count, today=None):
     our_mails = _mails_since(env, first_mail)
     ours.update(mails=len(our_mails), runs=runs)
 
+    # the floor: the same e-mails queued set-based with send_mail_batch and
+    # a trivial template (three placeholders, no chatter, no activity)
+    floor_template = env["mail.template"].create(
+        {
+            "name": "Bench: trivial",
+            "model_id": env["ir.model"]._get_id("expiry.deadline"),
+            "subject": "{{ object.name }}",
+            "email_to": "{{ object.partner_id.email }}",
+            "body_html": "<p>Dear <t t-out='object.partner_id.name'/>, <t t-out='object.name'/> expires on "
+            "<t t-out='object.date_expiry'/>.</p>",
+        }
+    )
+    floor_ids = sorted({res_id for res_id, _subject in our_mails})
+    env.invalidate_all()
+    _none, floor = _measure(env, lambda: floor_template.send_mail_batch(floor_ids))
+    floor.update(mails=len(floor_ids))
+
     # base_automation's rules, on the same data, the states of today
     rules = create_automation_rules(env, company)
     Automation = env["base.automation"]
@@ -239,6 +259,7 @@ def run_benchmark(env, count, today=None):
             ms_per_mail=per_mail(ours),
             queries_per_mail=round(ours["queries"] / max(ours["mails"], 1), 2),
         ),
+        "floor_send_mail_batch": dict(floor, ms_per_mail=per_mail(floor)),
         "automation_busy_tick": dict(busy, ms_per_mail=per_mail(busy)),
         "automation_other_ticks": idle,
         "automation_day": dict(day, ms_per_mail=per_mail(day)),
@@ -248,6 +269,10 @@ def run_benchmark(env, count, today=None):
     }
     if ours["seconds"]:
         result["ratio_day"] = round(day["seconds"] / ours["seconds"], 1)
+    if result["ours"]["ms_per_mail"] and result["floor_send_mail_batch"]["ms_per_mail"]:
+        result["ratio_ours_to_floor_per_mail"] = round(
+            result["ours"]["ms_per_mail"] / result["floor_send_mail_batch"]["ms_per_mail"], 2
+        )
     if result["ours"]["ms_per_mail"] and result["automation_busy_tick"]["ms_per_mail"]:
         result["ratio_per_mail_busy_tick"] = round(
             result["automation_busy_tick"]["ms_per_mail"] / result["ours"]["ms_per_mail"], 1
@@ -258,6 +283,7 @@ def run_benchmark(env, count, today=None):
 def print_table(result):
     rows = [
         ("our daily pass", result["ours"]),
+        ("floor: send_mail_batch, trivial", result["floor_send_mail_batch"]),
         ("base_automation, busy tick", result["automation_busy_tick"]),
         ("base_automation, 5 other ticks", result["automation_other_ticks"]),
         ("base_automation, whole day", result["automation_day"]),
@@ -274,7 +300,7 @@ def print_table(result):
     print(
         f"same e-mails: {result['same_mails']} (only ours {result['only_ours']}, only automation "
         f"{result['only_automation']}); day ratio {result.get('ratio_day')}x, per mail (busy tick) "
-        f"{result.get('ratio_per_mail_busy_tick')}x"
+        f"{result.get('ratio_per_mail_busy_tick')}x; ours / floor per mail {result.get('ratio_ours_to_floor_per_mail')}"
     )
 
 
