@@ -40,6 +40,11 @@ die() {
     exit 1
 }
 
+# A TCP port free on this machine now.
+free_port() {
+    "$EXPIRY_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --------------------------------------------------------------------------
