@@ -31,6 +31,9 @@ ODOO_NIGHTLY="${ODOO_NIGHTLY:-20250506}"
 ODOO_SRC_URL="${ODOO_SRC_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.$ODOO_NIGHTLY.tar.gz}"
 ODOO_SRC_TREE_SHA256="${ODOO_SRC_TREE_SHA256:-51bc76b48ec72088aa23eaedead86458ab91d830df31fd1d7cd17569642e5c8b}"
 EXPIRY_ADDONS="expiry_management,expiry_management_portal,expiry_management_mass_mailing,expiry_management_automation,expiry_management_collection,expiry_management_collection_portal"
+# Optional addons, each tested on a database of its own: installed, they
+# change how the core works (queue_job: the daily pass runs in jobs).
+EXPIRY_OPTIONAL_ADDONS="expiry_management_queue_job"
 # What the demo and test databases get: our addons and the demo payment provider.
 EXPIRY_INSTALL="$EXPIRY_ADDONS,payment_demo"
 
@@ -154,7 +157,8 @@ ensure_venv() {
     py="$(find_python)"
     pyver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
     EXPIRY_VENV="${EXPIRY_VENV:-$EXPIRY_CACHE/venv-py$pyver}"
-    stamp="$(cat "$ODOO_SRC/requirements.txt" "$EXPIRY_ROOT/requirements.txt" | sha256sum | cut -c1-16)-$pyver-$ODOO_SRC"
+    stamp="$(cat "$ODOO_SRC/requirements.txt" "$EXPIRY_ROOT/requirements.txt" "$EXPIRY_ROOT/requirements-queue-job.txt" |
+        sha256sum | cut -c1-16)-$pyver-$ODOO_SRC"
     if [ -f "$EXPIRY_VENV/.expiry-stamp" ] && [ "$(cat "$EXPIRY_VENV/.expiry-stamp")" = "$stamp" ]; then
         export EXPIRY_VENV
         return 0
@@ -169,6 +173,9 @@ ensure_venv() {
     PIP_CONSTRAINT="$constraint" "$EXPIRY_VENV/bin/pip" install -q --disable-pip-version-check \
         -r "$ODOO_SRC/requirements.txt" -r "$EXPIRY_ROOT/requirements.txt" ||
         die "pip could not install the requirements (see above)."
+    # OCA addons as wheels: they declare a dependency on "odoo", not on PyPI
+    "$EXPIRY_VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$EXPIRY_ROOT/requirements-queue-job.txt" ||
+        die "pip could not install requirements-queue-job.txt (see above)."
     rm -f "$constraint"
     # Make `import odoo` work inside the venv without installing Odoo as a package.
     local site
@@ -307,7 +314,7 @@ write_odoo_conf() {
     mkdir -p "$EXPIRY_STATE/data"
     cat >"$conf" <<EOF
 [options]
-addons_path = $EXPIRY_ROOT,$ODOO_ADDONS_PATH
+addons_path = $EXPIRY_ROOT,$ODOO_ADDONS_PATH$(venv_addons_path)
 data_dir = $EXPIRY_STATE/data
 db_host = $DB_HOST
 db_port = $DB_PORT
@@ -317,6 +324,15 @@ http_interface = 127.0.0.1
 http_port = $http_port
 admin_passwd = admin
 EOF
+}
+
+# ",<dir>": where pip put the OCA addons' wheels (odoo/addons in the venv),
+# for Odoo's addons path; nothing when there is none.
+venv_addons_path() {
+    local site
+    site="$("$EXPIRY_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    [ -d "$site/odoo/addons" ] && printf ',%s' "$site/odoo/addons"
+    return 0
 }
 
 odoo_bin() {

@@ -42,8 +42,17 @@ class ExpiryDailyPass(models.AbstractModel):
         ]
 
     @api.model
-    def _run_company(self, company, batch=None):
-        """One batch of each step for ``company``. Each step has its own
+    def _get_parallel_steps(self):
+        """Names of the steps (of _get_steps) that several workers may run at
+        the same time for one company, each taking a batch of its own: they
+        claim their rows with SKIP LOCKED. The others prepare the day and run
+        before them (expiry_management_queue_job runs these in parallel jobs)."""
+        return {"send reminders"}
+
+    @api.model
+    def _run_company(self, company, batch=None, only=None, skip=()):
+        """One batch of each step for ``company`` (``only``: just the steps
+        of these names; ``skip``: not these). Each step has its own
         savepoint: a step that fails for this company is logged and the next
         steps, and the other companies, go on.
 
@@ -53,6 +62,8 @@ class ExpiryDailyPass(models.AbstractModel):
         today = self.env["expiry.deadline"]._company_today(company)
         done = remaining = 0
         for name, step in self._get_steps(company, today, batch):
+            if (only is not None and name not in only) or name in skip:
+                continue
             try:
                 with self.env.cr.savepoint():
                     result = step()

@@ -151,3 +151,18 @@ class TestCronDailyPass(ReminderCase):
             self.Reminder.with_user(self.salesperson).search([("id", "in", theirs.reminder_ids.ids)]),
             "the salesperson of one company does not see the other's e-mails",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDailyPassSteps(ReminderCase):
+    def test_only_and_skip_choose_the_steps(self):
+        Pass = self.env["expiry.daily.pass"]
+        deadline = self._create_deadline(EXPIRY)
+        self.assertIn("send reminders", Pass._get_parallel_steps())
+        with freeze_time("2026-05-01 03:00:00"):
+            Pass._run_company(self.company, only=Pass._get_parallel_steps())
+            self.assertFalse(deadline.reminder_ids, "the ladder is prepared by the other steps")
+            Pass._run_company(self.company, skip=Pass._get_parallel_steps())
+            self.assertEqual(deadline.reminder_ids.mapped("state"), ["scheduled"], "prepared, not sent")
+            Pass._run_company(self.company, only=Pass._get_parallel_steps())
+        self.assertEqual(self._sent(deadline), self.stage_60)

@@ -14,6 +14,10 @@ class ExpiryDailyPass(models.AbstractModel):
         return super()._get_steps(company, today, batch) + self._get_collection_steps(company, today, batch)
 
     @api.model
+    def _get_parallel_steps(self):
+        return super()._get_parallel_steps() | {"take collection steps"}
+
+    @api.model
     def _get_collection_steps(self, company, today, batch):
         logs = self.env["expiry.collection.log"].sudo()
         return [

@@ -1,0 +1,1 @@
+from . import expiry_daily_pass

@@ -1,0 +1,136 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Two job runners and two cron workers at the same time, four processes
+with their own registry and connections (concurrent_worker.py): every e-mail
+goes out once, none is lost, and the work is split between them.
+
+The rows the test creates are committed and deleted again at the end.
+"""
+
+import datetime
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+#: deadlines of the test; batches of 4: many batches, claimed concurrently
+COUNT, BATCH = 40, 4
+
+
+@tagged("post_install", "-at_install")
+class TestQueueJobConcurrency(TransactionCase):
+    def _cursor(self):
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        return cr
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
+
+    def setUp(self):
+        super().setUp()
+        cr = self._cursor()
+        env = self._env(cr)
+        company = env.ref("base.main_company")
+        today = env["expiry.deadline"]._company_today(company)
+        partner = env["res.partner"].create(
+            {"name": "Concurrent Customer", "email": "concurrent@example.com"}
+        )
+        deadlines = env["expiry.deadline"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "currency_id": company.currency_id.id,
+                    "user_id": False,
+                    "date_expiry": today + datetime.timedelta(days=60),
+                    "state": "active",
+                }
+                for _index in range(COUNT)
+            ]
+        )
+        params = env["ir.config_parameter"]
+        self.old_batch = params.get_param("expiry_management.reminder_batch_size")
+        params.set_param("expiry_management.reminder_batch_size", str(BATCH))
+        # the ladder prepared: COUNT e-mails due today, none sent yet
+        env["expiry.reminder"]._prepare_reminders(company, today)
+        env.flush_all()
+        cr.commit()  # pylint: disable=invalid-commit
+        self.company_id, self.partner_id, self.deadline_ids = company.id, partner.id, deadlines.ids
+        self.addCleanup(self._delete)
+
+    def _delete(self):
+        cr = self._cursor()
+        ids = tuple(self.deadline_ids)
+        cr.execute(
+            "DELETE FROM mail_mail WHERE mail_message_id IN "
+            "(SELECT id FROM mail_message WHERE model = 'expiry.deadline' AND res_id IN %s)",
+            [ids],
+        )
+        cr.execute("DELETE FROM mail_message WHERE model = 'expiry.deadline' AND res_id IN %s", [ids])
+        cr.execute("DELETE FROM mail_followers WHERE res_model = 'expiry.deadline' AND res_id IN %s", [ids])
+        cr.execute("DELETE FROM mail_activity WHERE res_model = 'expiry.deadline' AND res_id IN %s", [ids])
+        cr.execute("DELETE FROM expiry_reminder WHERE deadline_id IN %s", [ids])
+        cr.execute("DELETE FROM expiry_deadline WHERE id IN %s", [ids])
+        cr.execute("DELETE FROM res_partner WHERE id = %s", [self.partner_id])
+        cr.execute("DELETE FROM queue_job WHERE method_name IN ('_job_company_pass', '_job_company_batch')")
+        env = self._env(cr)
+        env["ir.config_parameter"].set_param("expiry_management.reminder_batch_size", self.old_batch or False)
+        env.flush_all()
+        cr.commit()  # pylint: disable=invalid-commit
+
+    def test_two_job_runners_and_two_cron_workers_send_each_mail_once(self):
+        script = Path(__file__).with_name("concurrent_worker.py")
+        workers = [
+            subprocess.Popen(
+                [sys.executable, str(script), config.rcfile, self.env.cr.dbname, role, str(self.company_id)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for role in ("runner", "runner", "cron", "cron")
+        ]
+        for worker in workers:
+            self.addCleanup(worker.kill)
+            if worker.stdout.readline().strip() != "READY":
+                worker.kill()
+                self.fail(f"a worker did not start: {worker.communicate()[1][-3000:]}")
+        for worker in workers:  # all four at once
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        results = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=300)
+            self.assertEqual(worker.returncode, 0, err)
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        _logger.info("Two job runners and two cron workers: %s", results)
+        cr = self._cursor()
+        cr.execute(
+            "SELECT state, count(*) FROM expiry_reminder WHERE deadline_id IN %s GROUP BY state",
+            [tuple(self.deadline_ids)],
+        )
+        self.assertEqual(dict(cr.fetchall()), {"sent": COUNT}, results)
+        self.assertGreater(sum(1 for r in results if r["processed"]), 1, f"the work was split: {results}")
+        cr = self._cursor()
+        ids = tuple(self.deadline_ids)
+        cr.execute(
+            "SELECT count(*), count(DISTINCT mail_id) FROM expiry_reminder "
+            "WHERE deadline_id IN %s AND state = 'sent'",
+            [ids],
+        )
+        sent, distinct_mails = cr.fetchone()
+        cr.execute(
+            "SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id "
+            "WHERE msg.model = 'expiry.deadline' AND msg.res_id IN %s",
+            [ids],
+        )
+        mails = cr.fetchone()[0]
+        self.assertEqual((sent, distinct_mails, mails), (COUNT, COUNT, COUNT), "each e-mail once, none lost")
