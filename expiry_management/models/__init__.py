@@ -17,6 +17,7 @@ from . import (
     mail_activity,
     mail_activity_type,
     mail_mail,
+    mail_render_mixin,
     product_template,
     res_config_settings,
     res_partner,

@@ -47,8 +47,8 @@ class ExpiryReminder(models.Model):
                     SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_expiry + %(offset)s,
                            'scheduled', FALSE, %(uid)s, %(uid)s,
                            NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                      FROM expiry_deadline d
-                     WHERE d.id IN %(ids)s
+                      -- the stage's deadlines, read once (no join back on the table)
+                      FROM (%(deadlines)s) AS d(id, company_id, date_expiry)
                     -- a row cancelled because its term was replaced comes back
                     -- when the term does (the renewal was rolled back)
                     ON CONFLICT (deadline_id, stage_id, date_expiry) DO UPDATE
@@ -62,7 +62,11 @@ class ExpiryReminder(models.Model):
                     stage=stage.id,
                     offset=stage.offset_days,
                     uid=self.env.uid,
-                    ids=query.subselect(),
+                    deadlines=query.select(
+                        SQL.identifier(query.table, "id"),
+                        SQL.identifier(query.table, "company_id"),
+                        SQL.identifier(query.table, "date_expiry"),
+                    ),
                 )
             )
             new_ids.extend(row[0] for row in rows)

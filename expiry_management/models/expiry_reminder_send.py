@@ -44,12 +44,11 @@ class ExpiryReminder(models.Model):
                     )
                 )
             else:
-                cc = deadline.user_id.email if stage.copy_salesperson and deadline.user_id.email else False
-                key = (stage.mail_template_id, cc, reminder.id if reminder.is_customized else False)
-                groups[key] |= reminder
+                # one batch per template (the salesperson in copy is set per mail)
+                groups[(stage.mail_template_id, reminder.id if reminder.is_customized else False)] |= reminder
         sent = self.browse()
-        for (template, cc, customized), group in groups.items():
-            email_values = {"email_cc": cc} if cc else {}
+        for (template, customized), group in groups.items():
+            email_values = {}
             if customized:
                 email_values.update(subject=group.subject, body_html=group.body_html)
             sent |= group._send_group(template, email_values)
@@ -66,6 +65,7 @@ class ExpiryReminder(models.Model):
 
         def send(reminders):
             mails = reminders._queue_mails(template, email_values)
+            reminders._set_email_cc(mails)
             reminders._mark_sent(mails)
             reminders._schedule_callbacks()
 
@@ -112,7 +112,36 @@ class ExpiryReminder(models.Model):
         )
 
     def _queue_mails(self, template, email_values):
-        return template.sudo().send_mail_batch(self.deadline_id.ids, email_values=email_values)
+        """Render and queue the mails of these reminders, the template's
+        body compiled once for the batch (see mail.render.mixin)."""
+        return (
+            template.sudo()
+            .with_context(expiry_render_compiled=True)
+            .send_mail_batch(self.deadline_id.ids, email_values=email_values)
+        )
+
+    def _get_email_cc(self):
+        """The address in copy of this reminder's e-mail: the salesperson's,
+        when the stage says so."""
+        self.ensure_one()
+        user = self.deadline_id.user_id
+        return user.email if self.stage_id.copy_salesperson and user.email else False
+
+    def _set_email_cc(self, mails):
+        """Put the salesperson in copy of each queued mail that needs it, in
+        one UPDATE for the batch."""
+        cc_by_deadline = {reminder.deadline_id.id: reminder._get_email_cc() for reminder in self}
+        rows = [(mail.id, cc_by_deadline[mail.res_id]) for mail in mails if cc_by_deadline.get(mail.res_id)]
+        if not rows:
+            return
+        mails.flush_recordset(["email_cc"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_mail AS m SET email_cc = v.cc FROM (VALUES %s) AS v(id, cc) WHERE m.id = v.id",
+                SQL(", ").join(SQL("(%s, %s)", mail_id, cc) for mail_id, cc in rows),
+            )
+        )
+        mails.invalidate_recordset(["email_cc"])
 
     def _schedule_callbacks(self):
         """Callback activities for the salesperson (the agent's tickler card): they stay

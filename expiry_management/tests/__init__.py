@@ -10,6 +10,7 @@ from . import (
     test_deadline,
     test_hardening,
     test_mail_delivery,
+    test_mail_render_compiled,
     test_partner,
     test_reminder_date_rules,
     test_reminder_ladder,

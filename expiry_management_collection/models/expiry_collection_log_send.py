@@ -82,7 +82,8 @@ class ExpiryCollectionLog(models.Model):
                 res_ids = group.move_id.ids
             else:
                 res_ids = group.instalment_id.ids
-            mails = template.sudo().send_mail_batch(res_ids)
+            # the body compiled once for the batch (expiry_management's mail.render.mixin)
+            mails = template.sudo().with_context(expiry_render_compiled=True).send_mail_batch(res_ids)
             mail_by_res = {mail.res_id: mail for mail in mails}
             if template.model == "account.move":
                 group.move_id._expiry_attach_invoice_pdfs(mails)

@@ -184,7 +184,62 @@ def _measure(env, function):
     }
 
 
-def run_benchmark(env, count, today=None):
+BIG_TABLES = (
+    "expiry_deadline",
+    "expiry_reminder",
+    "res_partner",
+    "mail_message",
+    "mail_mail",
+    "mail_activity",
+)
+
+
+def explain_queries(env, queries, path):
+    """EXPLAIN (without running them) the distinct queries of our pass; write
+    the plans to ``path`` and return the sequential scans of big tables."""
+    seen, report, seq_scans = set(), [], []
+    # the planner's statistics of the portfolio just built (as autovacuum
+    # would have them on a real database)
+    for table in BIG_TABLES:
+        env.cr.execute(f"ANALYZE {table}")  # pylint: disable=sql-injection
+    for query, params in queries:
+        head = query.lstrip().split(None, 1)[0].upper() if query.strip() else ""
+        if head not in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH") or query in seen:
+            continue
+        seen.add(query)
+        try:
+            with env.cr.savepoint():
+                env.cr.execute("EXPLAIN " + query, params)
+                plan = "\n".join(row[0] for row in env.cr.fetchall())
+        except Exception as error:  # noqa: BLE001 - reported, not fatal
+            plan = f"(not explained: {error})"
+        scans = [table for table in BIG_TABLES if f"Seq Scan on {table} " in plan + " "]
+        seq_scans += [(table, " ".join(query.split())[:160]) for table in scans]
+        report.append(f"-- {' '.join(query.split())[:400]}\n{plan}\n")
+    Path(path).write_text("\n".join(report))
+    return seq_scans
+
+
+def _recording_queries(function):
+    """Run ``function`` and return (its result, [(query, params)])."""
+    from odoo.sql_db import Cursor
+
+    queries = []
+    original = Cursor.execute
+
+    def recording(cr, query, params=None, log_exceptions=True):
+        code, args = (query.code, query.params) if hasattr(query, "code") else (query, params)
+        queries.append((code, args))
+        return original(cr, query, params, log_exceptions)
+
+    Cursor.execute = recording
+    try:
+        return function(), queries
+    finally:
+        Cursor.execute = original
+
+
+def run_benchmark(env, count, today=None, profile=None, explain=None):
     """Build the portfolio, run (a) and (b), return the figures."""
     today = today or datetime.date.today()
     build_start = time.perf_counter()
@@ -197,9 +252,22 @@ def run_benchmark(env, count, today=None):
     env.invalidate_all()
 
     first_mail = _last_mail_id(env)
-    runs, ours = _measure(env, lambda: run_our_pass(env, company, today))
+    if explain:
+        (runs, ours), queries = _recording_queries(
+            lambda: _measure(env, lambda: run_our_pass(env, company, today))
+        )
+    elif profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        runs, ours = _measure(env, lambda: profiler.runcall(run_our_pass, env, company, today))
+        profiler.dump_stats(profile)
+    else:
+        runs, ours = _measure(env, lambda: run_our_pass(env, company, today))
     our_mails = _mails_since(env, first_mail)
     ours.update(mails=len(our_mails), runs=runs)
+    if explain:
+        ours["seq_scans_of_big_tables"] = explain_queries(env, queries, explain)
 
     # the floor: the same e-mails queued set-based with send_mail_batch and
     # a trivial template (three placeholders, no chatter, no activity)
@@ -314,6 +382,10 @@ def main():
         "-n", "--count", type=int, action="append", help="deadlines (repeat: -n 1000 -n 10000)"
     )
     parser.add_argument("--json", default=str(Path(__file__).parent / "results" / "vs_automation.json"))
+    parser.add_argument("--profile", help="write a cProfile of our pass (the last count) to this file")
+    parser.add_argument(
+        "--explain", help="write the EXPLAIN of every query of our pass (the last count) to this file"
+    )
     args = parser.parse_args()
 
     import odoo
@@ -329,10 +401,17 @@ def main():
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
             try:
-                result = run_benchmark(env, count)
+                result = run_benchmark(env, count, profile=args.profile, explain=args.explain)
             finally:
                 cr.rollback()
         print_table(result)
+        if "seq_scans_of_big_tables" in result["ours"]:
+            scans = result["ours"]["seq_scans_of_big_tables"]
+            print(
+                f"EXPLAIN of our pass's queries in {args.explain}: {len(scans)} sequential scans of big tables"
+            )
+            for table, query in scans:
+                print(f"  Seq Scan on {table}: {query}")
         results.append(result)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))
