@@ -397,11 +397,18 @@ def main():
 
     registry = Registry(args.database)
     results = []
-    for count in args.count or [1000]:
+    counts = args.count or [1000]
+    for index, count in enumerate(counts):
+        last = index == len(counts) - 1
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
             try:
-                result = run_benchmark(env, count, profile=args.profile, explain=args.explain)
+                result = run_benchmark(
+                    env,
+                    count,
+                    profile=args.profile if last else None,
+                    explain=args.explain if last else None,
+                )
             finally:
                 cr.rollback()
         print_table(result)
