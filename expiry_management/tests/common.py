@@ -9,7 +9,7 @@ dated on TODAY)."""
 
 import datetime
 
-from odoo import Command, models
+from odoo import SUPERUSER_ID, Command, api, models, sql_db
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -236,3 +236,16 @@ class ExpiryDashboardTestMixin(ExpiryTestCase):
             user_id=cls.user.id,
         )
         return vals
+
+
+class ConcurrencyCase(TransactionCase):
+    """Tests of workers on real transactions of their own: each gets its own
+    connection (closed at the end); what they commit, the test deletes."""
+
+    def _cursor(self):
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        return cr
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})

@@ -12,9 +12,10 @@ import datetime
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, api, sql_db
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import ConcurrencyCase
 
 D = datetime.date
 # A due date no real data has, so that claims only see the test's row.
@@ -22,15 +23,7 @@ DUE = D(2000, 1, 3)
 
 
 @tagged("post_install", "-at_install")
-class TestCronConcurrency(TransactionCase):
-    def _cursor(self):
-        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        return cr
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
-
+class TestCronConcurrency(ConcurrencyCase):
     def setUp(self):
         super().setUp()
         setup_cr = self._cursor()

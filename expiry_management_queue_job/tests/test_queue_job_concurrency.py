@@ -14,9 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from odoo import SUPERUSER_ID, api, sql_db
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import config
+
+from odoo.addons.expiry_management.tests.common import ConcurrencyCase
 
 _logger = logging.getLogger(__name__)
 
@@ -25,15 +26,7 @@ COUNT, BATCH = 40, 4
 
 
 @tagged("post_install", "-at_install")
-class TestQueueJobConcurrency(TransactionCase):
-    def _cursor(self):
-        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        return cr
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
-
+class TestQueueJobConcurrency(ConcurrencyCase):
     def setUp(self):
         super().setUp()
         cr = self._cursor()
