@@ -37,6 +37,7 @@ def post_init_hook(env):
     )
     for record in sorted(filter(None, fresh), key=lambda r: r._name != "base.automation"):
         if record.exists():
+            # sudo: install hook: removes the addon's own records (no user)
             record.sudo().unlink()
     env.cr.execute(
         """

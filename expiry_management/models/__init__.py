@@ -1,5 +1,7 @@
 from . import (
     account_move,
+    account_move_line,
+    expiry_access,
     expiry_bank_institute,
     expiry_daily_pass,
     expiry_dashboard,
@@ -18,6 +20,7 @@ from . import (
     mail_activity_type,
     mail_mail,
     mail_render_mixin,
+    payment_transaction,
     product_template,
     res_config_settings,
     res_partner,

@@ -1,6 +1,7 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 UNPAID_RENEWAL_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
@@ -45,6 +46,18 @@ class AccountMove(models.Model):
 
     def action_expiry_schedule_collection_call(self):
         """Plan a payment reminder call for each unpaid renewal invoice."""
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only invoicing users can plan payment reminder calls."))
+        self.check_access("write")
+        if any(
+            move.move_type != "out_invoice"
+            or move.state != "posted"
+            or move.payment_state not in ("not_paid", "partial")
+            for move in self
+        ):
+            raise UserError(
+                self.env._("Payment reminder calls are planned for unpaid customer invoices only.")
+            )
         for move in self:
             move.activity_schedule(
                 "expiry_management.mail_activity_type_payment_reminder",
@@ -53,3 +66,109 @@ class AccountMove(models.Model):
                 user_id=(move.invoice_user_id or self.env.user).id,
             )
         return True
+
+    # ------------------------------------------------------------------
+    # The way back: a renewal invoice refunded, cancelled or written off
+    # ------------------------------------------------------------------
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted._expiry_handle_renewal_billing(posted=True)
+        return posted
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "cancel":
+            self._expiry_handle_renewal_billing()
+        return result
+
+    def _expiry_is_written_off(self):
+        """Whether this customer invoice is settled in full without money: it
+        is reconciled with entries that are neither payments, bank statement
+        lines nor credit notes only (a write-off to a loss account)."""
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state not in ("paid", "in_payment")
+        ):
+            return False
+        counterparts = self._expiry_settling_moves()
+        if not counterparts or any(move.origin_payment_id or move.statement_line_id for move in counterparts):
+            return False
+        return any(move.move_type == "entry" for move in counterparts)
+
+    def _expiry_is_paid_with_money(self):
+        """Whether this customer invoice is paid in full with money: it is
+        settled by payments (of a payment transaction still done, when it came
+        from one) or bank statement lines, and by nothing else than those and
+        credit notes (no write-off). The one money rule of the renewal gate
+        (sale.order._expiry_is_paid_in_full)."""
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state not in ("paid", "in_payment")
+        ):
+            return False
+        counterparts = self._expiry_settling_moves()
+
+        def is_money(move):
+            if move.statement_line_id:
+                return True
+            transaction = move.origin_payment_id.payment_transaction_id
+            return bool(move.origin_payment_id) and (not transaction or transaction.state == "done")
+
+        money = counterparts.filtered(is_money)
+        return bool(money) and all(move.move_type == "out_refund" for move in counterparts - money)
+
+    def _expiry_settling_moves(self):
+        """The moves this invoice's receivable is reconciled with."""
+        self.ensure_one()
+        receivables = self.line_ids.filtered(lambda aml: aml.account_id.account_type == "asset_receivable")
+        return (
+            receivables.matched_credit_ids.credit_move_id | receivables.matched_debit_ids.debit_move_id
+        ).move_id - self
+
+    def _expiry_refund_reason(self):
+        """What these refunding moves did, for the deadline's chatter."""
+        reasons = []
+        for move in self:
+            if move.move_type == "out_refund":
+                reasons.append(self.env._("refunded by credit note %(move)s", move=move.name))
+            elif move.state == "cancel":
+                reasons.append(self.env._("invoice %(move)s cancelled", move=move.name))
+            elif move.payment_state == "reversed":
+                reasons.append(self.env._("invoice %(move)s reversed", move=move.name))
+            else:
+                reasons.append(self.env._("invoice %(move)s written off", move=move.name))
+        return ", ".join(reasons)
+
+    def _expiry_handle_renewal_billing(self, posted=False):
+        """React on these moves for the renewals they bill (the one place of
+        "the way back", called when moves are posted, cancelled or reconciled):
+        a renewal whose invoices are fully refunded, cancelled or written off
+        is reverted (sale.order.line._expiry_revert_renewals); a partial credit
+        note keeps it and says so; a renewal rolled back by a refund and billed
+        again applies again.
+
+        :param posted: ``self`` was just posted
+        """
+        # sudo: the accountant (or a payment notification) may have no sale or
+        # deadline rights; only the renewal lines these moves bill are read
+        moves = self.sudo().filtered(lambda move: move.move_type in ("out_invoice", "out_refund"))
+        if not moves:
+            return
+        lines = moves.invoice_line_ids.sale_line_ids.filtered("deadline_id")
+        for line in lines:
+            status, refunding = line._expiry_refund_status()
+            if status == "full":
+                line._expiry_revert_renewals(refunding._expiry_refund_reason(), source="invoice")
+            elif status == "partial" and posted and refunding & moves:
+                line._expiry_report_partial_refund(refunding & moves)
+        invoices = moves.filtered(lambda move: move.move_type == "out_invoice")
+        renewal_lines = invoices.invoice_line_ids.sale_line_ids.filtered("deadline_id")
+        if posted:
+            renewal_lines._expiry_reapply_rebilled_renewals()
+        # an order confirmed before being paid in full renews once its
+        # invoices are paid (the gate decides: sale.order._expiry_release_renewals)
+        renewal_lines.order_id._expiry_release_renewals()

@@ -32,7 +32,9 @@ class ExpiryDailyPass(models.AbstractModel):
         """``[(name, callable)]``: the steps of the pass for ``company`` on
         ``today``. A callable returns ``(processed, still to do)`` when it
         works in batches. Extend it to add a ladder of your own."""
+        # sudo: the daily pass (scheduled action), per company
         deadlines = self.env["expiry.deadline"].sudo()
+        # sudo: the daily pass (scheduled action), per company
         reminders = self.env["expiry.reminder"].sudo()
         return [
             ("states", lambda: deadlines._cron_update_states(company, today, batch)),
@@ -79,10 +81,12 @@ class ExpiryDailyPass(models.AbstractModel):
     def _run(self):
         batch = self._get_batch_size()
         done = remaining = 0
+        # sudo: the daily pass handles every company, each on its own day
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             count, left = self._run_company(company, batch)
             done += count
             remaining += left
+        # sudo: the daily pass (scheduled action) refreshes every company
         self.env["expiry.deadline"].sudo()._refresh_urgency()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining

@@ -142,6 +142,7 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def action_open_chart(self, kind, date_from, date_to, scope="mine"):
         """The deadlines behind a bar of a chart, in the list view."""
+        self._check_dashboard_access()
         scope = self._get_scope(scope)
         try:
             date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import MAX_WINDOW_DAYS, MAX_YEAR, MIN_YEAR, add_duration, days_between, local_today, shift_days
 from .account_move import UNPAID_RENEWAL_INVOICE_DOMAIN
+from .expiry_access import INVOICING
 
 # Settings of the module (ir.config_parameter keys) and their defaults. Read
 # them through ExpiryDeadline._get_expiry_param, never with a literal elsewhere.
@@ -263,6 +264,7 @@ class ExpiryDeadline(models.Model):
         """Integer setting of the module (see EXPIRY_PARAMS), within its bounds
         (EXPIRY_PARAM_MAX) whatever was stored in the system parameters."""
         default = EXPIRY_PARAMS[key]
+        # sudo: the module's own settings (bounded numbers), not secrets
         value = self.env["ir.config_parameter"].sudo().get_param(f"expiry_management.{key}")
         try:
             number = int(value) if value not in (None, False, "") else default
@@ -284,6 +286,7 @@ class ExpiryDeadline(models.Model):
     def _get_company_tz(self, company_id):
         """Time zone of a company (its partner's), cached: asked for every
         date rule. res.partner.write clears the cache when it changes."""
+        # sudo: only the time zone of a company the caller passes (a date rule)
         company = self.env["res.company"].sudo().browse(company_id)
         return company.partner_id.tz or False
 
@@ -296,6 +299,7 @@ class ExpiryDeadline(models.Model):
     def _user_today(self):
         """Today in the current user's time zone: for display only (the days
         remaining a user sees), never for a business rule."""
+        # sudo: the time zone of the caller's own current company
         tz = self.env.context.get("tz") or self.env.user.tz or self.env.company.sudo().partner_id.tz
         return local_today(tz)
 
@@ -433,6 +437,7 @@ class ExpiryDeadline(models.Model):
     )
     @api.depends_context("company")
     def _compute_renewal_payment(self):
+        # sudo: the invoices of these deadlines only (their company); the fields are groups=Billing
         invoices = self.sudo().sale_line_ids.invoice_lines.move_id.filtered_domain(
             UNPAID_RENEWAL_INVOICE_DOMAIN
         )
@@ -465,6 +470,7 @@ class ExpiryDeadline(models.Model):
 
     def action_view_unpaid_renewal_invoices(self):
         self.ensure_one()
+        self._expiry_check_access("read", groups=INVOICING)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "expiry_management.action_expiry_unpaid_renewals"
         )

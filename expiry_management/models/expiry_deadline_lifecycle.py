@@ -52,19 +52,23 @@ class ExpiryDeadline(models.Model):
         return True
 
     def action_activate(self):
+        self._expiry_check_access("write")
         if self.filtered(lambda d: d.state not in ("draft", "expired", "closed")):
             raise UserError(self.env._("Only draft, expired or closed deadlines can be activated."))
         return self._set_state("active")
 
     def action_close(self):
+        self._expiry_check_access("write")
         if self.filtered(lambda d: d.state == "cancelled"):
             raise UserError(self.env._("A cancelled deadline cannot be closed; reset it to draft first."))
         return self._set_state("closed")
 
     def action_cancel(self):
+        self._expiry_check_access("write")
         return self._set_state("cancelled")
 
     def action_draft(self):
+        self._expiry_check_access("write")
         return self._set_state("draft")
 
     def write(self, vals):
@@ -101,6 +105,7 @@ class ExpiryDeadline(models.Model):
 
         :return: ``(processed, still to process)``, at most ``limit`` processed
         """
+        # sudo: the daily pass (scheduled action, per company); never a public method
         deadlines = self.sudo()
         # deadlines that failed today are not tried again before tomorrow
         base = [("company_id", "=", company.id), ("cron_error_date", "!=", today)]
@@ -170,6 +175,7 @@ class ExpiryDeadline(models.Model):
         """Recompute the stored urgency of open deadlines whose bucket changed
         since yesterday, each company on its own day. One search per bucket
         and company, whatever the volume."""
+        # sudo: the daily pass handles every company, each on its own day
         companies = companies or self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         stale = self.browse()
         for company in companies:

@@ -4,7 +4,7 @@
 price, and the single entry point that applies it."""
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import MAX_YEAR, add_duration, renewal_base_date
 
@@ -33,6 +33,8 @@ class ExpiryDeadline(models.Model):
         renewable deadline.
         """
         self.ensure_one()
+        # sudo: this deadline only (an order line's or the portal customer's
+        # own), whose state and product decide; the caller checked its access
         deadline = self.sudo()
         if deadline.state == "cancelled":
             return self.env._(
@@ -104,6 +106,7 @@ class ExpiryDeadline(models.Model):
         pricelist decides. The one pricing rule of renewals, used by the
         back-office quotation and by the website cart alike."""
         self.ensure_one()
+        # sudo: the agreed price of this deadline only, for the order renewing it
         deadline = self.sudo()
         if not deadline.price_unit or product != deadline.product_id:
             return None
@@ -149,6 +152,7 @@ class ExpiryDeadline(models.Model):
         :return: the new ``expiry.deadline.term``
         """
         self.ensure_one()
+        # sudo: superuser on purpose (see above): callers decide who may renew
         deadline = self.sudo()
         deadline._check_renewable(product)
         renewal_product = deadline._get_renewal_product(product)
@@ -156,7 +160,7 @@ class ExpiryDeadline(models.Model):
         base, new_expiry = deadline._get_renewal_dates(renewal_date, renewal_product)
         term = (
             self.env["expiry.deadline.term"]
-            .sudo()
+            .sudo()  # sudo: terms are read-only for users; the term of this deadline
             .create(
                 deadline._prepare_renewal_term_values(
                     base, new_expiry, renewal_date, renewal_product, sale_line, origin
@@ -187,7 +191,7 @@ class ExpiryDeadline(models.Model):
             return self.env["mail.mail"]
         mails = (
             self.env["mail.mail"]
-            .sudo()
+            .sudo()  # sudo: restricted to these deadlines' own outgoing mails by the domain
             .search(
                 [
                     ("model", "=", self._name),
@@ -223,8 +227,10 @@ class ExpiryDeadline(models.Model):
         }
         if self.user_id:
             values["user_id"] = self.user_id.id
-        if self.sudo().team_id:
-            values["team_id"] = self.sudo().team_id.id
+        # sudo: the team of this deadline, copied to its renewal order
+        team = self.sudo().team_id
+        if team:
+            values["team_id"] = team.id
         return values
 
     def _get_open_renewal_lines(self):
@@ -233,9 +239,18 @@ class ExpiryDeadline(models.Model):
             [("deadline_id", "in", self.ids), ("state", "in", ("draft", "sent"))]
         )
 
+    def _check_back_office_access(self):
+        """The back-office buttons of a deadline's renewals: for employees who
+        may read it (the customer renews through the portal's own routes)."""
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(self.env._("The renewals of a deadline are managed by its salespeople."))
+        self.check_access("read")
+
     def action_renew(self):
         """Create (or reopen) the renewal quotation of this deadline."""
         self.ensure_one()
+        # before the renewal rule (which reads as superuser) says anything of it
+        self._check_back_office_access()
         self._check_renewable(start=True)
         order = self._get_open_renewal_lines()[:1].order_id
         if not order:
@@ -254,6 +269,7 @@ class ExpiryDeadline(models.Model):
 
     def action_view_sale_orders(self):
         self.ensure_one()
+        self._check_back_office_access()
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
         action["domain"] = [("order_line.deadline_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -261,6 +277,7 @@ class ExpiryDeadline(models.Model):
 
     def action_view_terms(self):
         self.ensure_one()
+        self._check_back_office_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "expiry_management.action_expiry_deadline_term"
         )

@@ -54,6 +54,14 @@ class ExpiryDeadlineTerm(models.Model):
         required=True,
         index=True,
     )
+    refund = fields.Selection(
+        [("invoice", "Invoice refunded"), ("payment", "Payment refunded")],
+        readonly=True,
+        copy=False,
+        help="The money of this renewal came back (a credit note, a cancelled or written-off "
+        "invoice, a refunded or voided payment): the renewal was rolled back, or, when the "
+        "deadline had been renewed again since, left for the salesperson to adjust.",
+    )
 
     def init(self):
         # A sale order line renews at most once: enforced by the database so
@@ -67,40 +75,81 @@ class ExpiryDeadlineTerm(models.Model):
             """
         )
 
-    def _rollback(self):
+    def _rollback(self, reason=None):
         """Undo applied renewals, latest first, when nothing was renewed after.
 
+        :param reason: why (a refund, a voided invoice), said in the chatter;
+            None: the sale order was cancelled
         :return: the terms that could not be rolled back (a later renewal
             exists); their deadline is left untouched and says so in its chatter.
         """
         blocked = self.browse()
         for term in self.filtered(lambda t: t.state == "done").sorted("date_expiry", reverse=True):
+            # sudo: the caller (order cancellation, refund) decided this
+            # renewal is undone; only its own deadline is read and written
             deadline = term.deadline_id.sudo()
+            origin = term.origin or term.date_renewal
             if deadline.date_expiry != term.date_expiry:
                 blocked |= term
-                deadline.message_post(
-                    body=self.env._(
+                if reason:
+                    body = self.env._(
+                        "The renewal from %(origin)s was refunded (%(reason)s) but not rolled back: "
+                        "the deadline was renewed again since. Adjust its expiry date.",
+                        origin=origin,
+                        reason=reason,
+                    )
+                else:
+                    body = self.env._(
                         "The renewal from %(origin)s was cancelled but not rolled back: "
                         "the deadline was renewed again since. Check its expiry date.",
-                        origin=term.origin or term.date_renewal,
+                        origin=origin,
                     )
-                )
+                deadline.message_post(body=body, subtype_xmlid="mail.mt_note")
                 continue
-            term.sudo().state = "cancelled"
+            term.sudo().state = "cancelled"  # sudo: same term as above; users only read terms
             previous_state = term.previous_state or "active"
             if previous_state == "active" and term.previous_date_expiry < deadline._company_today(
                 deadline.company_id
             ):
                 previous_state = "expired"
             deadline.write({"date_expiry": term.previous_date_expiry, "state": previous_state})
-            deadline.message_post(
-                body=self.env._(
-                    "Renewal from %(origin)s rolled back: expiry date restored to %(date)s.",
-                    origin=term.origin or term.date_renewal,
+            if reason:
+                body = self.env._(
+                    "Renewal from %(origin)s rolled back (%(reason)s): expiry date restored to %(date)s.",
+                    origin=origin,
+                    reason=reason,
                     date=term.previous_date_expiry,
                 )
-            )
+            else:
+                body = self.env._(
+                    "Renewal from %(origin)s rolled back: expiry date restored to %(date)s.",
+                    origin=origin,
+                    date=term.previous_date_expiry,
+                )
+            deadline.message_post(body=body, subtype_xmlid="mail.mt_note")
         return blocked
+
+    def _expiry_schedule_refund_activity(self, reason):
+        """The renewal was refunded but not rolled back (renewed again since):
+        ask the deadline's salesperson to adjust it."""
+        self.ensure_one()
+        # sudo: the deadline of this term; the refund may come from an
+        # accountant or a payment notification without deadline rights
+        term = self.sudo()
+        deadline = term.deadline_id
+        user = deadline.user_id or term.sale_order_id.user_id or self.env.user
+        deadline.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Renewal refunded: adjust the deadline"),
+            note=self.env._(
+                "The renewal from %(origin)s (until %(date)s) was refunded: %(reason)s. The deadline "
+                "was renewed again since, so it was not rolled back: adjust its expiry date.",
+                origin=term.origin or term.date_renewal,
+                date=term.date_expiry,
+                reason=reason,
+            ),
+            user_id=user.id,
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_applied(self):

@@ -83,10 +83,12 @@ class ExpiryLadderStepMixin(models.AbstractModel):
 
         :return: ``(processed, still due)``
         """
+        # sudo: the daily pass of one company (scheduled action)
         rows = self.sudo()._claim_due(company, today, limit)
         rows._step_process()
         left = 0
         if len(rows) >= limit:
+            # sudo: the daily pass of one company (scheduled action)
             left = self.sudo().search_count(
                 [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<=", today)]
             )

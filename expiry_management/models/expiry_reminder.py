@@ -125,13 +125,16 @@ class ExpiryReminder(models.Model):
         result = super().write(vals)
         if "date_due" in vals:
             for reminder in self.filtered("activity_id"):
+                # sudo: the e-mail's own activity follows the date the user may write (write() checked)
                 reminder.activity_id.sudo().date_deadline = reminder.date_due
         return result
 
     def action_customize(self):
         """Copy the template's text into the e-mail so that it can be edited."""
+        self._expiry_check_access("write")
         self._check_scheduled()
         for reminder in self:
+            # sudo: rendered for the user's own deadline (write access checked above)
             template = reminder.stage_id.mail_template_id.sudo()
             res_id = reminder.deadline_id.id
             reminder.write(
@@ -143,11 +146,13 @@ class ExpiryReminder(models.Model):
         return True
 
     def action_reset_template(self):
+        self._expiry_check_access("write")
         self._check_scheduled()
         self.write({"is_customized": False, "subject": False, "body_html": False})
         return True
 
     def action_send_now(self):
+        self._expiry_check_access("write")
         self._check_scheduled()
         # Lock the rows: the scheduled action may be sending them right now.
         self.flush_model()
@@ -165,6 +170,7 @@ class ExpiryReminder(models.Model):
                     "The e-mail is being sent by the scheduled action right now; try again in a minute."
                 )
             ) from error
+        # sudo: the log of what was sent is written by the module (write access checked above)
         self.sudo()._send()
         failed = self.filtered(lambda r: r.state == "failed")
         if failed:
@@ -177,15 +183,19 @@ class ExpiryReminder(models.Model):
         return True
 
     def action_cancel(self):
+        self._expiry_check_access("write")
         self._check_scheduled()
+        # sudo: the log of what was sent is written by the module (write access checked above)
         self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
         return True
 
     def action_retry(self):
         """Reschedule failed e-mails (e.g. after fixing the customer's address)."""
+        self._expiry_check_access("write")
         if self.filtered(lambda r: r.state != "failed"):
             raise UserError(self.env._("Only failed e-mails can be retried."))
         Deadline = self.env["expiry.deadline"]
+        # sudo: the log of what was sent is written by the module (write access checked above)
         self.sudo().write({"state": "scheduled", "error": False})
         for reminder in self:
             reminder.date_due = max(reminder.date_due, Deadline._company_today(reminder.company_id))
@@ -199,6 +209,7 @@ class ExpiryReminder(models.Model):
 
     def _step_on_closed(self):
         # the salesperson's "timed e-mail" activity goes with the e-mail
+        # sudo: the e-mail's own activity, removed with it (internal, callers decide)
         self.activity_id.sudo().unlink()
         return super()._step_on_closed()
 
@@ -206,6 +217,7 @@ class ExpiryReminder(models.Model):
     def _cancel_obsolete(self, deadlines):
         """Cancel what is left of a ladder once the deadline moved on: renewed
         (new expiry date, so a new ladder), closed or cancelled."""
+        # sudo: the e-mails of the deadlines being written (their company), cancelled with them
         reminders = self.sudo().search([("deadline_id", "in", deadlines.ids), ("state", "=", "scheduled")])
         renewed = reminders.filtered(lambda r: r.date_expiry != r.deadline_id.date_expiry)
         renewed._set_cancelled(

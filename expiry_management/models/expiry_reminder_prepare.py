@@ -20,12 +20,14 @@ class ExpiryReminder(models.Model):
 
         :return: the new reminders
         """
+        # sudo: the daily pass of one company (scheduled action), every deadline of it
         deadline_model = self.env["expiry.deadline"].sudo().with_context(active_test=False)
         first, last = reminder_window(
             today,
             deadline_model._get_expiry_param("upcoming_days"),
             deadline_model._get_expiry_param("reminder_catchup_days"),
         )
+        # sudo: scoped to the company of the pass (and shared stages)
         stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
         self.env["expiry.reminder"].flush_model()
         new_ids = []
@@ -90,6 +92,7 @@ class ExpiryReminder(models.Model):
         vals_list = [reminder._prepare_review_activity_values(activity_type, model_id) for reminder in todo]
         # mail.activity.create() subscribes the users per batch and fails on a
         # document listed twice: one round per reminder of the same deadline.
+        # sudo: the daily pass schedules the salesperson's activities (scheduled action)
         Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         rounds = []
         for reminder, vals in zip(todo, vals_list, strict=False):
@@ -128,6 +131,7 @@ class ExpiryReminder(models.Model):
         expiry would be wrong. They are cancelled with the reason."""
         catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days")
         first, _last = reminder_window(today, 0, catchup)
+        # sudo: the daily pass of one company (domain on company_id below)
         stale = self.sudo().search(
             [("company_id", "=", company.id), ("state", "=", "scheduled"), ("date_due", "<", first)]
         )

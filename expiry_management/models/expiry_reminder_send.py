@@ -55,6 +55,7 @@ class ExpiryReminder(models.Model):
         if sent:
             mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if mail_cron:
+                # sudo: wakes Odoo's mail queue up; reads nothing
                 mail_cron.sudo()._trigger()
         return sent
 
@@ -77,6 +78,7 @@ class ExpiryReminder(models.Model):
         """Link the queued ``mails`` to these reminders, mark them sent and log
         them in the deadlines' chatter."""
         mail_by_deadline = {mail.res_id: mail.id for mail in mails}
+        # sudo: the sent e-mails' own activities (internal, callers decide)
         self.activity_id.sudo().unlink()
         # One write for the whole batch (automation rules on reminders see
         # it once, not once per record), then the per-record mail link in a
@@ -115,6 +117,7 @@ class ExpiryReminder(models.Model):
         """Render and queue the mails of these reminders, the template's
         body compiled once for the batch (see mail.render.mixin)."""
         return (
+            # sudo: the stage's template, rendered for the deadlines being sent (callers checked them)
             template.sudo()
             .with_context(expiry_render_compiled=True)
             .send_mail_batch(self.deadline_id.ids, email_values=email_values)
@@ -157,6 +160,7 @@ class ExpiryReminder(models.Model):
             return
         open_ones = (
             self.env["mail.activity"]
+            # sudo: the failed e-mails' deadlines only (internal, callers decide)
             .sudo()
             .search(
                 [
@@ -170,6 +174,7 @@ class ExpiryReminder(models.Model):
         if not deadlines:
             return
         model_id = self.env["ir.model"]._get_id("expiry.deadline")
+        # sudo: the salesperson's activity about a failed e-mail of their deadline
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 self._prepare_callback_activity_values(deadline, callback_type, model_id)

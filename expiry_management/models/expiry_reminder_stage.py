@@ -117,6 +117,7 @@ class ExpiryReminderStage(models.Model):
 
     def action_view_reminders(self):
         self.ensure_one()
+        self._expiry_check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_reminder")
         action["domain"] = [("stage_id", "=", self.id)]
         action["context"] = {"create": False}

@@ -20,6 +20,7 @@ class MailActivity(models.Model):
         if callbacks:
             today = self.env["expiry.deadline"]._company_today()
             partners = self.env["res.partner"].browse(callbacks["res.partner"])
+            # sudo: the deadlines of the callback activities the user just marked done
             deadlines = self.env["expiry.deadline"].sudo().browse(callbacks["expiry.deadline"]).exists()
             (partners.exists() | deadlines.partner_id)._expiry_record_callback(today)
         return result

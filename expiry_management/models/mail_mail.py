@@ -12,6 +12,7 @@ class MailMail(models.Model):
         # salesperson sees it and can retry: not "sent".
         failed = self.filtered(lambda mail: mail.state == "exception" and mail.model == "expiry.deadline")
         if failed:
+            # sudo: the mail queue's own delivery result, for the timed e-mails of these mails only
             reminders = (
                 self.env["expiry.reminder"]
                 .sudo()

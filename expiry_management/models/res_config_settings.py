@@ -53,6 +53,8 @@ class ResConfigSettings(models.TransientModel):
 
     @api.model
     def get_values(self):
+        # Settings are for Administration / Settings (the model's access rights)
+        self._expiry_check_access("read", groups=None)
         values = super().get_values()
         deadline = self.env["expiry.deadline"]
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
@@ -63,7 +65,9 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
+        self._expiry_check_access("write", groups=None)
         result = super().set_values()
+        # sudo: Settings (Administration) writes the module's own parameters
         params = self.env["ir.config_parameter"].sudo()
         for field_name, key in EXPIRY_SETTING_FIELDS.items():
             params.set_param(f"expiry_management.{key}", str(self[field_name]))

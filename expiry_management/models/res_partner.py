@@ -8,7 +8,9 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    deadline_ids = fields.One2many("expiry.deadline", "partner_id", string="Deadlines")
+    deadline_ids = fields.One2many(
+        "expiry.deadline", "partner_id", string="Deadlines", groups="base.group_user"
+    )
     deadline_count = fields.Integer(
         compute="_compute_deadline_summary",
         groups="expiry_management.group_expiry_user",
@@ -37,11 +39,13 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
         help="Date of the last callback activity marked as done for this customer.",
     )
 
     def write(self, vals):
         result = super().write(vals)
+        # sudo: only whether a company's partner changed time zone (a count, to clear a cache)
         if "tz" in vals and self.env["res.company"].sudo().search_count(
             [("partner_id", "in", self.ids)], limit=1
         ):
@@ -90,6 +94,8 @@ class ResPartner(models.Model):
 
     def action_view_deadlines(self):
         self.ensure_one()
+        self._expiry_check_access("read")
+        self.env["expiry.deadline"]._expiry_check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_deadline")
         action["domain"] = self._deadline_scope_domain()
         action["context"] = {
@@ -103,4 +109,5 @@ class ResPartner(models.Model):
         partners = (self | self.commercial_partner_id).filtered(
             lambda p: not p.last_callback_date or p.last_callback_date < date
         )
+        # sudo: the date of a callback the user just marked done on this customer
         partners.sudo().write({"last_callback_date": date})

@@ -9,6 +9,8 @@ deadlines their record rules show, in the companies selected in the switcher.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import parse_id
+
 
 class ReportPartnerDeadlines(models.AbstractModel):
     _name = "report.expiry_management.report_partner_deadlines"
@@ -58,10 +60,14 @@ class ReportDeadlinePeriod(models.AbstractModel):
             ]
             if data.get("open_only"):
                 domain.append(("state", "in", ("draft", "active", "expired")))
-            if data.get("user_id"):
-                domain.append(("user_id", "=", int(data["user_id"])))
-            if data.get("team_id"):
-                domain.append(("team_id", "=", int(data["team_id"])))
+            for key, label in (("user_id", self.env._("salesperson")), ("team_id", self.env._("sales team"))):
+                if data.get(key):
+                    record_id = parse_id(data[key])
+                    if not record_id:
+                        raise UserError(
+                            self.env._("The %(what)s of the report must be a record id.", what=label)
+                        )
+                    domain.append((key, "=", record_id))
             deadlines = Deadline.search(domain, order="date_expiry, partner_id, id")
         else:
             # Printed from the list view: the selected deadlines.

@@ -16,6 +16,8 @@ from . import (
     test_reminder_ladder,
     test_reminder_settings,
     test_renewal,
+    test_renewal_payment_gate,
+    test_renewal_trust,
     test_report_deadlines,
     test_report_renewal_performance,
     test_security,

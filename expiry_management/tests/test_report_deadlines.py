@@ -1,10 +1,13 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import shutil
 import subprocess
+from urllib.parse import urlencode
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, freeze_time, tagged
+from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import ExpiryDashboardTestMixin
 
@@ -108,3 +111,35 @@ class TestDeadlineReports(ExpiryDashboardTestMixin, TransactionCase):
             report._get_report_values([], data={"date_from": "not a date", "date_to": "2026-03-01"})
         with self.assertRaises(UserError):
             report._get_report_values([], data={"date_from": "2026-04-01"})
+
+    def test_period_report_refuses_a_bad_salesperson_or_team(self):
+        """Finding 9a (issue 16): user_id=x answered with a ValueError (500)."""
+        report = self.env["report.expiry_management.report_deadline_period"]
+        period = {"date_from": "2026-03-16", "date_to": "2026-04-10"}
+        for bad in (
+            {"user_id": "x"},
+            {"team_id": "1; drop"},
+            {"user_id": [1]},
+            {"team_id": -3},
+            {"user_id": 1.5},
+        ):
+            with self.subTest(bad=bad), self.assertRaises(UserError):
+                report._get_report_values([], data=dict(period, **bad))
+        values = report._get_report_values([], data=dict(period, user_id=str(self.user.id)))
+        self.assertTrue(values["docs"])
+        self.assertEqual(values["docs"].user_id, self.user)
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlinePeriodReportRoute(HttpCase):
+    """The report's HTTP route answers bad input with a 400, not a 500."""
+
+    def test_period_report_route_refuses_a_bad_salesperson(self):
+        self.authenticate("admin", "admin")
+        options = json.dumps({"date_from": "2026-03-16", "date_to": "2026-04-10", "user_id": "x"})
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                "/report/html/expiry_management.report_deadline_period?" + urlencode({"options": options})
+            )
+        self.assertEqual(response.status_code, 400, response.text[:500])
+        self.assertIn("salesperson", response.text)

@@ -49,6 +49,7 @@ class ExpiryDeadlinePeriodReport(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
+        self._expiry_check_access("read")
         return self.env.ref("expiry_management.action_report_deadline_period").report_action(
             None, data=self._get_report_data()
         )

@@ -19,6 +19,7 @@ class ExpiryDeadline(models.Model):
         mailing list of the settings, unless they opted out or are
         blacklisted. One contact per e-mail address."""
         list_id = self._get_expiry_param("winback_mailing_list_id")
+        # sudo: the win-back list chosen in Settings (daily pass, scheduled action)
         mailing_list = self.env["mailing.list"].sudo().browse(list_id).exists() if list_id else False
         if not mailing_list:
             return
@@ -29,14 +30,17 @@ class ExpiryDeadline(models.Model):
         if not partners:
             return
         blacklisted = set(
+            # sudo: only which of these customers' addresses are blacklisted (daily pass)
             self.env["mail.blacklist"].sudo().search([("email", "in", list(partners))]).mapped("email")
         )
+        # sudo: the contacts of these customers' addresses only (daily pass)
         contacts = self.env["mailing.contact"].sudo().search([("email_normalized", "in", list(partners))])
         by_email = {}
         for contact in contacts:
             by_email.setdefault(contact.email_normalized, contact)
         subscriptions = (
             self.env["mailing.subscription"]
+            # sudo: the subscriptions of these contacts to the win-back list only (daily pass)
             .sudo()
             .search([("contact_id", "in", contacts.ids), ("list_id", "=", mailing_list.id)])
         )
@@ -51,7 +55,9 @@ class ExpiryDeadline(models.Model):
                     new_subscriptions.append({"contact_id": contact.id, "list_id": mailing_list.id})
             else:
                 new_contacts.append(self._prepare_winback_contact_values(partner, mailing_list))
+        # sudo: subscribes these customers to the win-back list (daily pass)
         self.env["mailing.subscription"].sudo().create(new_subscriptions)
+        # sudo: adds these customers to the win-back list (daily pass)
         self.env["mailing.contact"].sudo().create(new_contacts)
 
     def _prepare_winback_contact_values(self, partner, mailing_list):

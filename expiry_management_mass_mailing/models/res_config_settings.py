@@ -14,15 +14,20 @@ class ResConfigSettings(models.TransientModel):
 
     @api.model
     def get_values(self):
+        # Settings are for Administration / Settings (the model's access rights)
+        self._expiry_check_access("read", groups=None)
         values = super().get_values()
         list_id = self.env["expiry.deadline"]._get_expiry_param("winback_mailing_list_id")
         values["expiry_winback_mailing_list_id"] = (
+            # sudo: only whether the list chosen in Settings still exists (Administration)
             self.env["mailing.list"].sudo().browse(list_id).exists().id if list_id else False
         )
         return values
 
     def set_values(self):
+        self._expiry_check_access("write", groups=None)
         result = super().set_values()
+        # sudo: Settings (Administration) writes the module's own parameter
         self.env["ir.config_parameter"].sudo().set_param(
             "expiry_management.winback_mailing_list_id", str(self.expiry_winback_mailing_list_id.id or 0)
         )

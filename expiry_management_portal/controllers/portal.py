@@ -86,8 +86,8 @@ class ExpiryDeadlinePortal(CustomerPortal):
         )
         values.update(
             {
-                # Searched as the user (record rules apply), shown in sudo to
-                # read the related product, currency and salesperson.
+                # sudo: searched as the user (record rules apply), shown in sudo
+                # to read the related product, currency and salesperson.
                 "deadlines": deadlines.sudo(),
                 "page_name": "deadline",
                 "pager": pager,

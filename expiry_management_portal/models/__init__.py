@@ -1,3 +1,8 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from . import expiry_deadline, sale_order, sale_order_line
+# isort: off
+# first: the deadline and its terms inherit the portal field allow-list
+from . import expiry_portal_field_access
+
+# isort: on
+from . import expiry_deadline, expiry_deadline_term, sale_order, sale_order_line

@@ -1,15 +1,12 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 import uuid
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.expiry_management.tools import days_between, shift_days
-
-_logger = logging.getLogger(__name__)
 
 # States a customer may renew online from (drafts are internal, closed and
 # cancelled deadlines are over).
@@ -75,7 +72,7 @@ PORTAL_READABLE_FIELDS = frozenset(
 
 class ExpiryDeadline(models.Model):
     _name = "expiry.deadline"
-    _inherit = ["expiry.deadline", "portal.mixin"]
+    _inherit = ["expiry.deadline", "portal.mixin", "expiry.portal.field.access"]
 
     # Customers (portal users, or anybody holding the access token) may write
     # to the salesperson from the portal page: reading the deadline is enough.
@@ -93,6 +90,32 @@ class ExpiryDeadline(models.Model):
         help="The expiry date the deadline gets when renewed today.",
     )
 
+    def write(self, vals):
+        if not vals.get("partner_id") or "access_token" in vals:
+            return super().write(vals)
+        previous = {
+            deadline: deadline.commercial_partner_id
+            for deadline in self
+            if deadline.partner_id.id != vals["partner_id"]
+        }
+        result = super().write(vals)
+        # sudo: the token and followers of deadlines the caller just wrote
+        for deadline, old_customer in previous.items():
+            deadline = deadline.sudo()
+            # A deadline moved to another customer gets a new access token:
+            # the links shared with the previous customer no longer open it.
+            deadline.access_token = str(uuid.uuid4())
+            if old_customer != deadline.commercial_partner_id:
+                # ... and the previous customer's contacts who followed it from
+                # the portal no longer receive its messages.
+                gone = deadline.message_partner_ids.filtered(
+                    lambda partner, old=old_customer: partner.commercial_partner_id == old
+                    and not partner.user_ids.filtered(lambda user: not user.share)
+                )
+                if gone:
+                    deadline.message_unsubscribe(partner_ids=gone.ids)
+        return result
+
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for deadline in self:
@@ -107,6 +130,7 @@ class ExpiryDeadline(models.Model):
             can_renew = not deadline._get_portal_renewal_error(partner)
             deadline.portal_can_renew = can_renew
             deadline.portal_renewal_date_expiry = (
+                # sudo: dates of a deadline the reader may renew (checked just above)
                 deadline.sudo()._get_renewal_dates()[1] if can_renew else False
             )
 
@@ -117,32 +141,11 @@ class ExpiryDeadline(models.Model):
     def _get_portal_readable_fields(self):
         return PORTAL_READABLE_FIELDS
 
-    def check_field_access_rights(self, operation, field_names):
-        result = super().check_field_access_rights(operation, field_names)
-        if self.env.su or not self.env.user.share:
-            return result
-        allowed = self._get_portal_readable_fields()
-        if not field_names:
-            # "all the fields I may read": the allow-list
-            return [name for name in result if name in allowed]
-        denied = [name for name in field_names if name in self._fields and name not in allowed]
-        if denied:
-            _logger.info("Portal access to deadline fields denied: uid %s, fields %s", self.env.uid, denied)
-            raise AccessError(
-                self.env._(
-                    "You are not allowed to see these details of your deadlines: %(fields)s.",
-                    fields=", ".join(denied),
-                )
-            )
-        return result
-
-    @api.model
-    def fields_get(self, allfields=None, attributes=None):
-        result = super().fields_get(allfields, attributes)
-        if self.env.su or not self.env.user.share:
-            return result
-        allowed = self._get_portal_readable_fields()
-        return {name: description for name, description in result.items() if name in allowed}
+    def _get_portal_denied_message(self, field_names):
+        return self.env._(
+            "You are not allowed to see these details of your deadlines: %(fields)s.",
+            fields=", ".join(field_names),
+        )
 
     def _compute_portal_renewal_url(self):
         # Core field (empty there): here the absolute link to the deadline in
@@ -150,6 +153,7 @@ class ExpiryDeadline(models.Model):
         # Give the whole batch its access tokens in one UPDATE, instead of one
         # write per record (and per automation rule check) when a mail
         # template renders each link of a reminder batch.
+        # sudo: the tokens of the deadlines being rendered (read by the caller)
         missing = self.sudo().filtered(lambda d: d.id and not d.access_token)
         # a read-only request (a read through RPC) cannot store tokens: the
         # link is then the plain portal address (the reader is logged in)
@@ -168,6 +172,17 @@ class ExpiryDeadline(models.Model):
             missing.invalidate_recordset(["access_token"])
         for deadline in self:
             deadline.portal_renewal_url = deadline._get_portal_renewal_url()
+
+    def _get_portal_customer_moves(self, moves):
+        """Of ``moves`` (invoices related to this deadline), the ones its
+        portal page may show: its current customer's, in its company. A
+        deadline moved to another customer never shows the previous
+        customer's invoices (nor their access links)."""
+        self.ensure_one()
+        return moves.filtered(
+            lambda move: move.commercial_partner_id == self.commercial_partner_id
+            and move.company_id == self.company_id
+        )
 
     # ------------------------------------------------------------------
     # May this deadline be renewed online, now, by this customer?
@@ -211,6 +226,8 @@ class ExpiryDeadline(models.Model):
         and the cart hooks all ask here.
         """
         self.ensure_one()
+        # sudo: the decision reads the deadline's state and dates only, and answers
+        # "does not belong to you" first for any other customer's deadline
         deadline = self.sudo()
         if not partner or deadline.commercial_partner_id != partner.commercial_partner_id:
             return self.env._("This deadline does not belong to you.")
@@ -265,6 +282,7 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         if not self.id:
             return False
+        # sudo: whether the deadline (the caller's) has a token yet
         if not self.sudo().access_token and self.env.cr.readonly:
             return self.get_base_url() + self.access_url
         return self.get_base_url() + self.get_portal_url()
@@ -272,6 +290,8 @@ class ExpiryDeadline(models.Model):
     def action_send_portal_renewal_link(self):
         """Open the composer with the "renew online" e-mail for the customer."""
         self.ensure_one()
+        # back-office buttons: Deadlines users who may read the deadline
+        self._expiry_check_access("read")
         if not self.is_renewable:
             raise UserError(
                 self.env._(
@@ -307,6 +327,8 @@ class ExpiryDeadline(models.Model):
 
     def action_preview_portal(self):
         self.ensure_one()
+        # back-office buttons: Deadlines users who may read the deadline
+        self._expiry_check_access("read")
         return {
             "type": "ir.actions.act_url",
             "target": "self",

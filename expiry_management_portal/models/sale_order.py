@@ -16,12 +16,22 @@ class SaleOrder(models.Model):
         """Put the renewal of ``deadline`` into this cart (once) and return the line.
 
         Checks that the customer of the cart may renew the deadline online now.
+        A line already in the cart whose agreed terms changed since (the
+        deadline's price or quantity) is replaced at the new terms.
         """
         self.ensure_one()
+        # sudo: the caller's cart (website.sale_get_order), checked against its customer below
         deadline = deadline.sudo().exists()
         if not deadline:
             raise UserError(self.env._("This deadline does not exist."))
         deadline._check_portal_renewal(self.partner_id)
+        stale = self.order_line.filtered(
+            lambda line: line.deadline_id == deadline
+            and line.deadline_expiry_ordered
+            and line._expiry_get_changed_terms_reason()
+        )
+        if stale:
+            stale.unlink()
         product = deadline._get_renewal_product()
         result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
         return self.env["sale.order.line"].browse(result.get("line_id"))
@@ -41,6 +51,7 @@ class SaleOrder(models.Model):
         customer. ``deadline_id`` may come straight from a form (string)."""
         self.ensure_one()
         number = self._expiry_parse_deadline_id(deadline_id)
+        # sudo: any id a form names; checked against this cart's customer right after
         deadline = self.env["expiry.deadline"].sudo().browse(number).exists() if number else None
         if not deadline:
             raise UserError(self.env._("This deadline does not exist."))
@@ -98,6 +109,7 @@ class SaleOrder(models.Model):
         values.update(
             deadline_id=deadline.id,
             deadline_expiry_ordered=deadline.date_expiry,
+            deadline_price_ordered=deadline.price_unit,
             # a renewal is a line of its own, never an option of another line
             linked_line_id=False,
         )
@@ -105,7 +117,9 @@ class SaleOrder(models.Model):
 
     def _check_cart_is_ready_to_be_paid(self):
         """Refuse to pay for a renewal that is no longer valid (renewed in
-        another order meanwhile, cancelled, out of its window)."""
-        for line in self.order_line.filtered("deadline_expiry_ordered"):
-            line._expiry_check_portal_renewal_still_valid()
+        another order meanwhile, cancelled, out of its window, its price or
+        quantity changed): the rule every payment route asks
+        (sale.order._expiry_check_payable, on payment.transaction creation),
+        asked here before the payment form too."""
+        self._expiry_check_payable()
         return super()._check_cart_is_ready_to_be_paid()

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
 
 class SaleOrderLine(models.Model):
@@ -12,15 +12,26 @@ class SaleOrderLine(models.Model):
         string="Expiry When Ordered",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Expiry date of the renewed deadline when the customer put it in "
         "the cart. If the deadline was renewed since (another order, two "
         "carts), confirming this order does not extend it a second time.",
+    )
+    deadline_price_ordered = fields.Float(
+        string="Agreed Price When Ordered",
+        digits="Product Price",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Agreed unit price of the renewed deadline when the customer put it in the cart: "
+        "if it changed since, the cart cannot be paid at the old price.",
     )
 
     @api.constrains("product_uom_qty", "deadline_id")
     def _check_online_renewal_quantity(self):
         """In a website cart, a renewal renews the deadline's quantity: no
         route of the shop may lower or raise it (the price follows it)."""
+        # sudo: the lines being written by the caller; reads their deadline's quantity
         for line in self.sudo().filtered(lambda sol: sol.deadline_id and sol.order_id.website_id):
             if line.state not in ("draft", "sent"):
                 continue
@@ -37,32 +48,55 @@ class SaleOrderLine(models.Model):
                 )
 
     def _expiry_get_skip_reason(self):
+        """The core's rule, plus the online renewal's for a website cart line:
+        asked when the payment is created and again when the renewal is
+        released, whatever the payment route (the cart's checks at the time
+        it was made may no longer hold)."""
         reason = super()._expiry_get_skip_reason()
         if reason:
             return reason
+        # sudo: the order's own line and deadline (the gate runs for the payer)
         line = self.sudo()
-        if line.deadline_expiry_ordered and line.deadline_id.date_expiry != line.deadline_expiry_ordered:
+        if not line.deadline_expiry_ordered:
+            return False
+        deadline = line.deadline_id
+        if deadline.date_expiry != line.deadline_expiry_ordered:
             return self.env._(
                 "it was already renewed (now expiring on %(date)s) after the customer ordered it.",
-                date=line.deadline_id.date_expiry,
+                date=deadline.date_expiry,
+            )
+        error = deadline._get_portal_renewal_error(line.order_id.partner_id)
+        if error:
+            return error
+        return line._expiry_get_changed_terms_reason()
+
+    def _expiry_get_changed_terms_reason(self):
+        """Why the agreed terms of this cart renewal changed since it was put in
+        the cart (the deadline's product, quantity or price), or False."""
+        self.ensure_one()
+        # sudo: the cart line's own deadline (quantity and price, agreed with the customer)
+        line = self.sudo()
+        deadline = line.deadline_id
+        if line.product_id != deadline._get_renewal_product():
+            return self.env._(
+                "its product or service was changed to %(product)s after it was put in the cart.",
+                product=deadline._get_renewal_product().display_name,
+            )
+        quantity = deadline.quantity or 1.0
+        if float_compare(
+            line.product_uom_qty, quantity, precision_rounding=line.product_uom.rounding or 0.01
+        ):
+            return self.env._(
+                "its quantity was changed to %(quantity)s after it was put in the cart.",
+                quantity=quantity,
+            )
+        if float_compare(
+            deadline.price_unit,
+            line.deadline_price_ordered,
+            precision_digits=deadline.currency_id.decimal_places,
+        ):
+            return self.env._(
+                "its price was changed to %(price)s after it was put in the cart.",
+                price=format_amount(self.env, deadline.price_unit, deadline.currency_id),
             )
         return False
-
-    def _expiry_check_portal_renewal_still_valid(self):
-        """Raise a ValidationError when this cart renewal line cannot be paid."""
-        for line in self.sudo():
-            deadline = line.deadline_id
-            if not deadline:
-                continue
-            if line.deadline_expiry_ordered and deadline.date_expiry != line.deadline_expiry_ordered:
-                raise ValidationError(
-                    self.env._(
-                        "%(deadline)s has already been renewed (it now expires on %(date)s). "
-                        "Please remove it from your cart.",
-                        deadline=deadline.display_name,
-                        date=deadline.date_expiry,
-                    )
-                )
-            error = deadline._get_portal_renewal_error(line.order_id.partner_id)
-            if error:
-                raise ValidationError(error + " " + self.env._("Please remove it from your cart."))

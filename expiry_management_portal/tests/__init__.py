@@ -2,6 +2,7 @@ from . import (
     test_portal_access,
     test_portal_hardening,
     test_portal_mail_delivery,
+    test_portal_payment_gate,
     test_portal_payment_webhook,
     test_portal_query_count,
     test_portal_renewal,

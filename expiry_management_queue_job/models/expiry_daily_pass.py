@@ -27,6 +27,7 @@ class ExpiryDailyPass(models.AbstractModel):
 
     @api.model
     def _get_parallel_job_count(self):
+        # sudo: the addon's own setting (a number)
         value = self.env["ir.config_parameter"].sudo().get_param("expiry_management_queue_job.parallel_jobs")
         try:
             return max(int(value), 1) if value else DEFAULT_PARALLEL_JOBS
@@ -54,6 +55,7 @@ class ExpiryDailyPass(models.AbstractModel):
     @api.model
     def _run(self):
         """The scheduled action: one job per company."""
+        # sudo: the daily pass handles every company, each in its own job
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             self.with_delay(**self._prepare_job_options(company, "pass"))._job_company_pass(company)
         return 0, 0
@@ -68,6 +70,7 @@ class ExpiryDailyPass(models.AbstractModel):
             _done, left = self._run_company(company, batch, skip=parallel)
             if not left:
                 break
+        # sudo: the daily pass job of one company
         self.env["expiry.deadline"].sudo()._refresh_urgency(company)
         done, left = self._run_company(company, batch, only=parallel)
         jobs = min(self._get_parallel_job_count(), math.ceil(left / batch)) if left else 0
