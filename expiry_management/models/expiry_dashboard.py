@@ -32,7 +32,11 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import parse_id
+
 DASHBOARD_LIST_LIMIT = 80
+#: the most activities marked done or snoozed in one call
+DASHBOARD_MAX_UPDATE = 1000
 DASHBOARD_EXPIRING_DAYS = 30
 
 
@@ -43,6 +47,11 @@ class ExpiryDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
     # Scope and periods
     # ------------------------------------------------------------------
+    @api.model
+    def _check_dashboard_access(self):
+        """The dashboard is for Deadlines users (read access to deadlines)."""
+        self.env["expiry.deadline"]._expiry_check_access("read")
+
     @api.model
     def _can_see_team(self):
         return self.env.user.has_group("expiry_management.group_expiry_manager")
@@ -139,6 +148,7 @@ class ExpiryDashboard(models.AbstractModel):
         :param scope: ``"mine"`` (deadlines assigned to me) or ``"team"``
             (every deadline I may see; managers only, users get "mine")
         """
+        self._check_dashboard_access()
         scope = self._get_scope(scope)
         periods = self._get_periods()
         company = self.env.company
@@ -300,6 +310,7 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def action_open_counter(self, counter, scope="mine"):
         """The deadlines behind a counter, in the list view."""
+        self._check_dashboard_access()
         scope = self._get_scope(scope)
         periods = self._get_periods()
         if counter == "upcoming":
@@ -321,6 +332,7 @@ class ExpiryDashboard(models.AbstractModel):
     def action_done_activities(self, activity_ids):
         """Mark my to-do activities done (callbacks update the customer's
         last callback date)."""
+        self._check_dashboard_access()
         activities = self._get_my_activities(activity_ids)
         activities.action_feedback()
         return True
@@ -329,11 +341,12 @@ class ExpiryDashboard(models.AbstractModel):
     def action_snooze_activities(self, activity_ids, days=1):
         """Postpone my to-do activities by ``days`` days from today (or from
         their deadline when it is later)."""
-        try:
-            days = int(days)
-        except (TypeError, ValueError) as error:
-            raise UserError(self.env._("Snooze by a whole number of days.")) from error
-        if days < 1 or days > 365:
+        self._check_dashboard_access()
+        # a whole number ("2" as parse_id reads it), never True, 1.5 or [1]
+        days = parse_id(days)
+        if days is None:
+            raise UserError(self.env._("Snooze by a whole number of days."))
+        if days > 365:
             raise UserError(self.env._("An activity can be snoozed by 1 to 365 days."))
         activities = self._get_my_activities(activity_ids)
         today = self.env["expiry.deadline"]._company_today()
@@ -343,12 +356,21 @@ class ExpiryDashboard(models.AbstractModel):
 
     @api.model
     def _get_my_activities(self, activity_ids):
-        if not isinstance(activity_ids, list | tuple) or not all(isinstance(i, int) for i in activity_ids):
+        """My activities ``activity_ids`` (a list of ids, each parsed strictly
+        by parse_id: no booleans, floats or negative numbers)."""
+        if not isinstance(activity_ids, list | tuple) or not 0 < len(activity_ids) <= DASHBOARD_MAX_UPDATE:
             raise UserError(self.env._("Select the activities to update."))
-        activities = self.env["mail.activity"].browse(activity_ids).exists()
-        if len(activities) != len(set(activity_ids)):
+        ids = [parse_id(activity_id) for activity_id in activity_ids]
+        if None in ids:
+            raise UserError(self.env._("Select the activities to update."))
+        activities = self.env["mail.activity"].browse(ids).exists()
+        if len(activities) != len(set(ids)):
             raise UserError(self.env._("This activity was already done or deleted; refresh the dashboard."))
         if activities.filtered(lambda a: a.user_id != self.env.user):
             raise UserError(self.env._("You can only update your own activities from the dashboard."))
         activities.check_access("write")
+        # the documents too: an activity assigned to me on a record of another
+        # company (or one I may not read) is not mine to complete from here
+        for res_model, res_ids in activities.grouped("res_model").items():
+            self.env[res_model].browse(res_ids.mapped("res_id"))._expiry_check_access("read", groups=None)
         return activities

@@ -167,6 +167,40 @@ class TestDashboard(ExpiryDashboardTestMixin, TransactionCase):
         with self.assertRaises(UserError):
             dashboard.action_open_counter("nonsense")
 
+    def test_activity_ids_are_parsed_strictly(self):
+        activity = self._create_deadline(3).activity_schedule(
+            "expiry_management.mail_activity_type_callback", date_deadline=self.TODAY, user_id=self.user.id
+        )
+        dashboard = self.env["expiry.dashboard"].with_user(self.user).with_context(tz="UTC")
+        bad_ids = (
+            [True],
+            [False],
+            [1.0],
+            [-1],
+            [0],
+            [2**40],
+            ["abc"],
+            [None],
+            [[activity.id]],
+            {activity.id: 1},
+            activity.id,
+            None,
+            [],
+            [activity.id] * 2000,
+        )
+        for method in ("action_done_activities", "action_snooze_activities"):
+            for ids in bad_ids:
+                with self.subTest(method=method, ids=str(ids)[:40]), self.assertRaises(UserError):
+                    getattr(dashboard, method)(ids)
+        for days in (True, 1.5, [1], None):
+            with self.subTest(days=days), self.assertRaises(UserError):
+                dashboard.action_snooze_activities(activity.ids, days=days)
+        self.assertTrue(activity.exists())
+        self.assertEqual(activity.date_deadline, self.TODAY)
+        # a digit string is an id (as parse_id reads it)
+        dashboard.action_snooze_activities([str(activity.id)], days="2")
+        self.assertEqual(activity.date_deadline, self.TODAY + datetime.timedelta(days=2))
+
     def test_users_without_deadline_rights_get_no_data(self):
         portal = new_test_user(self.env, login="dash_portal", groups="base.group_portal")
         with self.assertRaises(AccessError):

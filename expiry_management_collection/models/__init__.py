@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    collection_access,
     crm_team,
     expiry_collection_demo,
     expiry_collection_log,

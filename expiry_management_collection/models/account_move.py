@@ -6,7 +6,7 @@ import logging
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReadError
 
@@ -38,6 +38,7 @@ class AccountMove(models.Model):
         copy=False,
         tracking=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        groups="base.group_user",
         help="The policy, contract or licence this invoice is for: its collection is followed on the deadline.",
     )
     expiry_collection_reason_id = fields.Many2one(
@@ -45,6 +46,7 @@ class AccountMove(models.Model):
         string="Late Payment Reason",
         tracking=True,
         copy=False,
+        groups="base.group_user",  # internal: not for the customer's eyes
     )
     expiry_collection_plan_id = fields.Many2one(
         "expiry.collection.plan",
@@ -52,10 +54,22 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",  # internal: not for the customer's eyes
     )
     expiry_collection_log_ids = fields.One2many(
-        "expiry.collection.log", "move_id", string="Collection Steps", readonly=True
+        "expiry.collection.log",
+        "move_id",
+        string="Collection Steps",
+        readonly=True,
+        groups="base.group_user",  # internal: not for the customer's eyes
     )
+
+    def write(self, vals):
+        if "expiry_collection_plan_id" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("An invoice joins or leaves a payment plan through the plan's own buttons only.")
+            )
+        return super().write(vals)
 
     def init(self):
         result = super().init()
@@ -82,13 +96,23 @@ class AccountMove(models.Model):
     @api.constrains("expiry_deadline_id", "partner_id")
     def _check_expiry_deadline_partner(self):
         for move in self.filtered("expiry_deadline_id"):
-            if move.expiry_deadline_id.sudo().commercial_partner_id != move.commercial_partner_id:
+            # sudo: compares the customers only; the deadline is named only if the user may read it
+            deadline = move.expiry_deadline_id.sudo()
+            if deadline.commercial_partner_id != move.commercial_partner_id:
+                if not move.expiry_deadline_id.has_access("read"):
+                    raise ValidationError(
+                        self.env._(
+                            "The invoice %(invoice)s is for %(partner)s, not for the customer of this deadline.",
+                            invoice=move.display_name,
+                            partner=move.commercial_partner_id.display_name,
+                        )
+                    )
                 raise ValidationError(
                     self.env._(
                         "The invoice %(invoice)s is for %(partner)s, not for the customer of the deadline %(deadline)s.",
                         invoice=move.display_name,
                         partner=move.commercial_partner_id.display_name,
-                        deadline=move.expiry_deadline_id.sudo().display_name,
+                        deadline=deadline.display_name,
                     )
                 )
 
@@ -162,6 +186,7 @@ class AccountMove(models.Model):
         r"""\`\`({move id: content}, "pdf" or "html")\`\`: these invoices
         rendered with \`\`report\`\` in one go (HTML in tests)."""
         # their payments (the report's "Paid on" lines) read for all at once
+        # sudo: the caller checked these invoices (resend copy, the daily pass); the report reads their payments
         Report = self.env["ir.actions.report"].sudo().with_context(expiry_prefetch_payments=True)
         content, kind = Report._pre_render_qweb_pdf(report, res_ids=self.ids)
         return Report._get_splitted_report(report, content, kind), kind
@@ -208,6 +233,7 @@ class AccountMove(models.Model):
         mails = mails.filtered(lambda m: m.res_id in values)
         if not mails:
             return
+        # sudo: the PDFs of invoices the caller checked, attached to the mails just queued
         attachments = (
             self.env["ir.attachment"]
             .sudo()
@@ -235,7 +261,12 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     def action_expiry_resend_copy(self):
         """E-mail a copy of these invoices (with the PDF) to their customers
-        at once, logged in the chatter of the deadline and the customer."""
+        at once, logged in the chatter of the deadline and the customer.
+        The collection desk's (invoicing rights), on invoices the user may write
+        and, for users of the deadlines app, of deadlines they may read."""
+        self._expiry_check_collection_access("write")
+        if self.env.user.has_group("expiry_management.group_expiry_user"):
+            self.expiry_deadline_id.check_access("read")
         if self.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted"):
             raise UserError(self.env._("Only posted customer invoices can be sent again."))
         missing = self.filtered(lambda m: not m.partner_id.email_normalized)
@@ -247,8 +278,9 @@ class AccountMove(models.Model):
                 )
             )
         template = self.env.ref("expiry_management_collection.mail_template_invoice_copy")
+        # sudo: rights checked above; the template renders the PDF and logs in the deadline's chatter
         moves = self.sudo()
-        mails = template.sudo().send_mail_batch(moves.ids)
+        mails = template.sudo().send_mail_batch(moves.ids)  # sudo: see above
         moves._expiry_attach_invoice_pdfs(mails)
         body = {
             move.id: self.env._(
@@ -279,11 +311,12 @@ class AccountMove(models.Model):
             if move.expiry_deadline_id:
                 deadlines.setdefault(move.expiry_deadline_id.id, []).append(bodies[move.id])
             partners.setdefault(move.commercial_partner_id.id, []).append(bodies[move.id])
+        # sudo: the deadlines and customers of these invoices, which the caller checked
         if deadlines:
             self.env["expiry.deadline"].sudo().browse(list(deadlines))._message_log_batch(
                 {key: Markup("<br/>").join(html(text) for text in texts) for key, texts in deadlines.items()}
             )
-        if partners:
+        if partners:  # sudo: see above
             self.env["res.partner"].sudo().browse(list(partners))._message_log_batch(
                 {key: Markup("<br/>").join(html(text) for text in texts) for key, texts in partners.items()}
             )
@@ -300,6 +333,7 @@ class AccountMove(models.Model):
         if not account:
             raise UserError(self.env._("Set the write-off account in the settings."))
         today = self.env["expiry.deadline"]._company_today(self.company_id)
+        partly_paid = self.currency_id.compare_amounts(self.amount_residual, self.amount_total) < 0
         refund = self.create(
             {
                 "move_type": "out_refund",
@@ -330,8 +364,37 @@ class AccountMove(models.Model):
         (self.line_ids | refund.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         ).reconcile()
+        if partly_paid:
+            self._expiry_report_kept_renewals(reason)
         return refund
+
+    def _expiry_report_kept_renewals(self, reason):
+        """This renewal invoice was written off after a partial payment: its
+        renewal stays (a write-off of an unpaid invoice reverses it and rolls
+        the renewal back: account.move._expiry_handle_renewal_billing), and
+        the deadline's chatter says so."""
+        self.ensure_one()
+        # sudo: the renewal lines this invoice bills (the caller may have no sale rights) and
+        # their deadlines' chatter; the note names this invoice and its order only
+        lines = self.sudo().invoice_line_ids.sale_line_ids.filtered(
+            lambda line: line.deadline_id and "done" in line.deadline_term_ids.mapped("state")
+        )
+        for line in lines:
+            line.deadline_id.message_post(
+                body=self.env._(
+                    "Invoice %(invoice)s was written off after a partial payment (%(reason)s): "
+                    "the renewal by order %(order)s is kept. Adjust the deadline by hand if the "
+                    "contract ends.",
+                    invoice=self.name,
+                    reason=reason,
+                    order=line.order_id.name,
+                ),
+                author_id=self.env.user.partner_id.id,
+                subtype_xmlid="mail.mt_note",
+            )
 
     def action_expiry_open_deadline(self):
         self.ensure_one()
+        self._expiry_check_collection_access("read")
+        self.expiry_deadline_id.check_access("read")
         return self.expiry_deadline_id.get_formview_action()

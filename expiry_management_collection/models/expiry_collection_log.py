@@ -7,6 +7,7 @@ them (e-mail, SMS, activities): expiry_collection_log_send.py."""
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .collection_access import MONEY
 from .expiry_collection_step import CHANNELS
 
 LOG_STATES = [
@@ -71,6 +72,7 @@ class ExpiryCollectionLog(models.Model):
     date_due = fields.Date(string="Due On", required=True, readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
     amount = fields.Monetary(
+        groups=MONEY,
         string="Amount Owed",
         readonly=True,
         currency_field="currency_id",
@@ -109,26 +111,30 @@ class ExpiryCollectionLog(models.Model):
         return super().write(vals)
 
     def action_process_now(self):
+        self._expiry_check_collection_access("read")
         if self.filtered(lambda r: r.state != "scheduled"):
             raise UserError(self.env._("Only scheduled collection steps can be processed."))
-        self.sudo()._step_process()
+        self.sudo()._step_process()  # sudo: rights checked above; the step mails and logs as the desk
         failed = self.filtered(lambda r: r.state == "failed")
         if failed:
             raise UserError(self.env._("The collection step failed: %s", "; ".join(failed.mapped("error"))))
         return True
 
     def action_cancel(self):
+        self._expiry_check_collection_access("read")
         if self.filtered(lambda r: r.state != "scheduled"):
             raise UserError(self.env._("Only scheduled collection steps can be cancelled."))
+        # sudo: rights checked above; the log is written by the module only
         self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
         return True
 
     def action_retry(self):
         """Schedule failed steps again (e.g. after fixing the customer's number)."""
+        self._expiry_check_collection_access("read")
         if self.filtered(lambda r: r.state != "failed"):
             raise UserError(self.env._("Only failed collection steps can be retried."))
         Deadline = self.env["expiry.deadline"]
-        for log in self.sudo():
+        for log in self.sudo():  # sudo: rights checked above; the log is written by the module only
             log.write(
                 {
                     "state": "scheduled",

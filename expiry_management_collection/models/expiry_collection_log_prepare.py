@@ -95,6 +95,7 @@ class ExpiryCollectionLog(models.Model):
         """Rows of the step due for each missed instalment of a running plan:
         the ladder starts again at the plan's restart step on the day the
         instalment was missed."""
+        # sudo: the daily pass, scoped to ``company``
         plans = (
             self.env["expiry.collection.plan"]
             .sudo()
@@ -107,6 +108,7 @@ class ExpiryCollectionLog(models.Model):
         if not missed:
             return []
         done = {}
+        # sudo: the daily pass; the steps of this company's missed instalments
         for log in self.sudo().search(
             [("instalment_id", "in", missed.ids), ("step_id", "!=", False)], order="date_due"
         ):
@@ -142,6 +144,7 @@ class ExpiryCollectionLog(models.Model):
         days = company.expiry_plan_reminder_days
         if not days:
             return []
+        # sudo: the daily pass, scoped to ``company``
         lines = (
             self.env["expiry.collection.plan.line"]
             .sudo()
@@ -222,15 +225,17 @@ class ExpiryCollectionLog(models.Model):
         """Close the paid plans, cancel the steps waiting for invoices that
         were paid, handed over or put on a plan, and remove the collector's
         open call, visit and letter activities of paid invoices."""
+        # sudo: the daily pass, scoped to ``company`` (as the two searches below)
         plans = (
             self.env["expiry.collection.plan"]
             .sudo()
             .search([("company_id", "=", company.id), ("state", "=", "active")])
         )
         plans._close_paid()
+        # sudo: see above
         waiting = self.sudo().search([("company_id", "=", company.id), ("state", "=", "scheduled")])
         waiting._cancel_invalid()
-        done = self.sudo().search(
+        done = self.sudo().search(  # sudo: see above
             [
                 ("company_id", "=", company.id),
                 ("state", "=", "done"),

@@ -83,6 +83,7 @@ class ExpiryCollectionLog(models.Model):
             else:
                 res_ids = group.instalment_id.ids
             # the body compiled once for the batch (expiry_management's mail.render.mixin)
+            # sudo: the pass (or a checked action_process_now) sends the steps of these rows
             mails = template.sudo().with_context(expiry_render_compiled=True).send_mail_batch(res_ids)
             mail_by_res = {mail.res_id: mail for mail in mails}
             if template.model == "account.move":
@@ -108,7 +109,9 @@ class ExpiryCollectionLog(models.Model):
         bodies = {}
         for template in rows.step_id.sms_template_id:
             moves = rows.filtered(lambda r, t=template: r.step_id.sms_template_id == t).move_id
+            # sudo: the pass (or a checked action_process_now) renders the SMS of these rows
             bodies.update(template.sudo()._render_field("body", moves.ids, compute_lang=True))
+        # sudo: the SMS of these rows, queued by the pass (or a checked action_process_now)
         sms = (
             self.env["sms.sms"]
             .sudo()
@@ -149,6 +152,7 @@ class ExpiryCollectionLog(models.Model):
         if not rows:
             return
         model_id = self.env["ir.model"]._get_id("expiry.deadline")
+        # sudo: the collector's activities of these rows (the pass or a checked action_process_now)
         activities = (
             self.env["mail.activity"]
             .sudo()

@@ -5,6 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import allocate_payments
 from .account_move import OPEN_INVOICE_DOMAIN
+from .collection_access import MONEY
+
+#: set by the plan's own actions (agree, cancel, reset to draft, paid)
+PLAN_STATE_FIELDS = frozenset({"state", "date_confirmed", "amount_total"})
+#: what was agreed: changed on a draft only
+PLAN_AGREED_FIELDS = frozenset({"deadline_id", "move_ids", "currency_id", "line_ids", "restart_step_id"})
 
 
 class ExpiryCollectionPlan(models.Model):
@@ -45,12 +51,18 @@ class ExpiryCollectionPlan(models.Model):
     date_confirmed = fields.Date(string="Agreed On", readonly=True, copy=False)
     amount_total = fields.Monetary(
         string="Amount Agreed",
+        groups=MONEY,
         readonly=True,
         copy=False,
         help="What the invoices still owed when the plan was agreed.",
     )
-    amount_paid = fields.Monetary(compute="_compute_amount_paid", string="Paid Since")
-    amount_residual = fields.Monetary(compute="_compute_amount_paid", string="Still Owed")
+    # computed as superuser: the instalments' state reads them for any reader of the plan
+    amount_paid = fields.Monetary(
+        compute="_compute_amount_paid", compute_sudo=True, string="Paid Since", groups=MONEY
+    )
+    amount_residual = fields.Monetary(
+        compute="_compute_amount_paid", compute_sudo=True, string="Still Owed", groups=MONEY
+    )
     line_ids = fields.One2many("expiry.collection.plan.line", "plan_id", string="Instalments", copy=True)
     instalment_count = fields.Integer(compute="_compute_instalment_count", string="Number of Instalments")
     restart_step_id = fields.Many2one(
@@ -58,8 +70,55 @@ class ExpiryCollectionPlan(models.Model):
         string="Missed Instalment Restarts At",
         help="The collection step taken when an instalment is missed.",
     )
-    has_missed = fields.Boolean(compute="_compute_has_missed", string="Instalment Missed")
+    has_missed = fields.Boolean(compute="_compute_has_missed", compute_sudo=True, string="Instalment Missed")
     note = fields.Text(string="Agreement")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if (
+                    vals.get("state", "draft") != "draft"
+                    or vals.get("date_confirmed")
+                    or vals.get("amount_total")
+                ):
+                    raise UserError(self.env._("A payment plan starts as a draft: agree it with its button."))
+        plans = super().create(vals_list)
+        plans._check_restart_step()
+        return plans
+
+    def write(self, vals):
+        if not self.env.su:
+            if PLAN_STATE_FIELDS & vals.keys():
+                raise UserError(
+                    self.env._("Use the buttons to agree, cancel or reset a payment plan to draft.")
+                )
+            if PLAN_AGREED_FIELDS & vals.keys() and self.filtered(lambda p: p.state != "draft"):
+                raise UserError(
+                    self.env._(
+                        "An agreed payment plan does not change: cancel it and reset it to draft to adjust it."
+                    )
+                )
+        result = super().write(vals)
+        if {"restart_step_id", "deadline_id"} & vals.keys():
+            self._check_restart_step()
+        return result
+
+    def _check_restart_step(self):
+        """The step a missed instalment restarts at: one the user may read,
+        of the plan's company (or of every company). The error names nothing
+        of the step asked for. The superuser (the wizard's default from the
+        settings, the daily pass) passes."""
+        if self.env.su:
+            return
+        for plan in self.filtered("restart_step_id"):
+            self._expiry_collection_parse_record(
+                "expiry.collection.step",
+                plan.restart_step_id.id,
+                plan.company_id,
+                self.env._("Choose a collection step of the deadline's company."),
+                error=ValidationError,
+            )
 
     @api.depends("line_ids")
     def _compute_instalment_count(self):
@@ -144,12 +203,14 @@ class ExpiryCollectionPlan(models.Model):
     # ------------------------------------------------------------------
     def action_confirm(self):
         """Agree the plan: the invoices' ladder waits while it runs."""
+        self._expiry_check_collection_access("write")
         if self.filtered(lambda p: p.state != "draft"):
             raise UserError(self.env._("Only draft payment plans can be agreed."))
         self._check_agreement()
         Deadline = self.env["expiry.deadline"]
         for plan in self:
-            plan.write(
+            # sudo: the state fields are written by the plan's actions only (rights checked above)
+            plan.sudo().write(
                 {
                     "state": "active",
                     "date_confirmed": Deadline._company_today(plan.company_id),
@@ -159,6 +220,7 @@ class ExpiryCollectionPlan(models.Model):
                     else self.env["ir.sequence"].next_by_code("expiry.collection.plan") or plan.name,
                 }
             )
+            # sudo: the plan's invoices (checked by _check_agreement) and their collection steps
             plan.move_ids.sudo().expiry_collection_plan_id = plan
             self.env["expiry.collection.log"].sudo().search(
                 [
@@ -182,10 +244,12 @@ class ExpiryCollectionPlan(models.Model):
 
     def action_cancel(self):
         """End the plan: the invoices go back on the collection ladder."""
+        self._expiry_check_collection_access("write")
         if self.filtered(lambda p: p.state == "done"):
             raise UserError(self.env._("A paid payment plan cannot be cancelled."))
         running = self.filtered(lambda p: p.state == "active")
         for plan in running:
+            # sudo: the plan's invoices and its instalments' steps (rights on the plan checked above)
             plan.move_ids.sudo().filtered(lambda m, p=plan: m.expiry_collection_plan_id == p).write(
                 {"expiry_collection_plan_id": False}
             )
@@ -198,13 +262,15 @@ class ExpiryCollectionPlan(models.Model):
                     for move in plan.move_ids
                 }
             )
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})  # sudo: the plan's action (rights checked above)
         return True
 
     def action_draft(self):
+        self._expiry_check_collection_access("write")
         if self.filtered(lambda p: p.state != "cancelled"):
             raise UserError(self.env._("Only cancelled payment plans can be set back to draft."))
-        self.write({"state": "draft", "amount_total": 0.0, "date_confirmed": False})
+        # sudo: the plan's action (rights checked above)
+        self.sudo().write({"state": "draft", "amount_total": 0.0, "date_confirmed": False})
         return True
 
     def _close_paid(self):
@@ -213,7 +279,8 @@ class ExpiryCollectionPlan(models.Model):
             lambda p: p.state == "active" and not p.move_ids.filtered_domain(OPEN_INVOICE_DOMAIN)
         )
         if paid:
-            paid.write({"state": "done"})
+            # sudo: the daily pass closes paid plans and frees their invoices
+            paid.sudo().write({"state": "done"})
             paid.move_ids.sudo().write({"expiry_collection_plan_id": False})
         return paid
 

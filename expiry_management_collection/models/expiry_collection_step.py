@@ -115,12 +115,14 @@ class ExpiryCollectionStep(models.Model):
     @api.model
     def _get_ladder(self, company):
         """The active steps applying to ``company``, by offset."""
+        # sudo: the ladder of ``company`` (shared steps and its own), for the pass and the plans
         return self.sudo().search(
             [("company_id", "in", (False, company.id))], order="offset_days, sequence, id"
         )
 
     def action_view_logs(self):
         self.ensure_one()
+        self._expiry_check_collection_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "expiry_management_collection.action_expiry_collection_log"
         )

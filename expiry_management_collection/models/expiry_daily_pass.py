@@ -19,7 +19,7 @@ class ExpiryDailyPass(models.AbstractModel):
 
     @api.model
     def _get_collection_steps(self, company, today, batch):
-        logs = self.env["expiry.collection.log"].sudo()
+        logs = self.env["expiry.collection.log"].sudo()  # sudo: the daily pass, one company at a time
         return [
             ("settle collection", lambda: logs._collection_settle(company, today)),
             ("prepare collection", lambda: logs._collection_prepare(company, today)),
@@ -31,6 +31,7 @@ class ExpiryDailyPass(models.AbstractModel):
         """The collection steps alone, for every company (one batch each)."""
         batch = self._get_batch_size()
         done = remaining = 0
+        # sudo: the scheduled action runs the collection of every company
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             today = self.env["expiry.deadline"]._company_today(company)
             for _name, step in self._get_collection_steps(company, today, batch):

@@ -14,6 +14,9 @@ class ExpiryDashboard(models.AbstractModel):
 
     @api.model
     def get_dashboard_data(self, scope="mine"):
+        self.env["expiry.deadline"]._expiry_check_collection_access(
+            "read", group="expiry_management.group_expiry_user"
+        )
         data = super().get_dashboard_data(scope)
         data["collection"] = self._get_collection(data["scope"]) if self.env.user.has_group(MONEY) else False
         return data
@@ -54,6 +57,7 @@ class ExpiryDashboard(models.AbstractModel):
 
     @api.model
     def action_open_collection(self, scope="mine"):
+        self.env["expiry.deadline"]._expiry_check_collection_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "expiry_management_collection.action_expiry_collection_cases"
         )

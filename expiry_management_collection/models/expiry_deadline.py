@@ -5,10 +5,11 @@
 import operator as py_operator
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import AGING_BUCKETS, aging_bucket, days_overdue
 from .account_move import OPEN_INVOICE_DOMAIN
+from .collection_access import MONEY
 
 COLLECTION_STATES = [
     ("ok", "OK"),
@@ -17,6 +18,17 @@ COLLECTION_STATES = [
     ("handed_over", "Handed Over"),
     ("written_off", "Written Off"),
 ]
+#: written by the desk's actions only (hand over, take back, write off), as superuser
+#: after their own checks: never by a form or an RPC call
+COLLECTION_ACTION_FIELDS = frozenset(
+    {
+        "collection_agency_id",
+        "collection_handed_over_date",
+        "collection_handed_over_amount",
+        "collection_written_off_date",
+        "collection_write_off_reason",
+    }
+)
 OPERATORS = {
     "=": py_operator.eq,
     "!=": py_operator.ne,
@@ -25,7 +37,6 @@ OPERATORS = {
     ">": py_operator.gt,
     ">=": py_operator.ge,
 }
-MONEY = "account.group_account_invoice"
 
 
 class ExpiryDeadline(models.Model):
@@ -120,6 +131,28 @@ class ExpiryDeadline(models.Model):
         "expiry.collection.log", "deadline_id", string="Collection Steps", readonly=True
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # a new deadline starts neither handed over nor written off
+            self._expiry_check_collection_action_fields({key: value for key, value in vals.items() if value})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._expiry_check_collection_action_fields(vals)
+        return super().write(vals)
+
+    def _expiry_check_collection_action_fields(self, vals):
+        """The hand-over and write-off fields change through the desk's
+        actions only (they check the rights, then write as superuser)."""
+        if COLLECTION_ACTION_FIELDS & vals.keys() and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The hand-over and the write-off of a deadline change through the Hand Over, "
+                    "Take Back and Write Off actions of the collection desk only."
+                )
+            )
+
     @api.model
     def _selection_aging_bucket(self):
         low, middle, high = self.env.company._get_expiry_aging_bounds()
@@ -137,7 +170,9 @@ class ExpiryDeadline(models.Model):
     def _compute_collector_id(self):
         for deadline in self:
             deadline.collector_id = (
-                deadline.partner_id.commercial_partner_id.expiry_collector_id
+                deadline.partner_id.commercial_partner_id.with_company(
+                    deadline.company_id
+                ).expiry_collector_id
                 or deadline.team_id.expiry_collector_id
                 or deadline.collector_id
             )
@@ -155,14 +190,22 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     def _get_collection_figures(self):
         """``{deadline id: figures}`` for these deadlines, from their open
-        invoices, in each company's time zone and currency."""
+        invoices, in each company's time zone and currency (a deadline's
+        invoices are those of its own company)."""
+        # sudo: the open invoices of these deadlines (the caller may read them), in their companies
         moves = (
             self.env["account.move"]
             .sudo()
-            .search(OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "in", self._origin.ids)])
+            .search(
+                OPEN_INVOICE_DOMAIN
+                + [
+                    ("expiry_deadline_id", "in", self._origin.ids),
+                    ("company_id", "in", self._origin.company_id.ids),
+                ]
+            )
         )
         by_deadline = {}
-        for move in moves:
+        for move in moves.filtered(lambda m: m.company_id == m.expiry_deadline_id.company_id):
             by_deadline[move.expiry_deadline_id.id] = (
                 by_deadline.get(move.expiry_deadline_id.id, moves.browse()) | move
             )
@@ -184,6 +227,7 @@ class ExpiryDeadline(models.Model):
                 "amount_overdue": overdue,
                 "days_overdue": days,
                 "aging_bucket": aging_bucket(days, deadline.company_id._get_expiry_aging_bounds()),
+                # sudo: the deadline's own hand-over and plans
                 "collection_state": deadline.sudo()._get_collection_state(overdue),
             }
         return result
@@ -194,6 +238,7 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         if self.collection_agency_id:
             return "handed_over"
+        # sudo: this deadline's own plans
         plan = self.sudo().collection_plan_ids.filtered(lambda p: p.state == "active")
         if plan:
             return "follow_up" if plan.has_missed else "payment_plan"
@@ -207,6 +252,7 @@ class ExpiryDeadline(models.Model):
     def _compute_collection(self):
         # computed for any reader (portal users see the state): the figures
         # come from fields they may not read themselves
+        # sudo: the figures of deadlines the caller reads; amounts are groups=MONEY fields
         figures = self.sudo()._get_collection_figures()
         for deadline in self:
             values = figures[deadline.id]
@@ -222,14 +268,18 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     def _collection_candidates(self):
         """Deadlines whose figures are not the neutral ones: with an open
-        invoice, handed over, written off or on a plan."""
+        invoice, handed over, written off or on a plan; in the caller's
+        companies (the search's result goes through the record rules)."""
+        company = [] if self.env.su else [("company_id", "in", self.env.companies.ids)]
+        # sudo: only ids come out, filtered by the caller's record rules in the search
         moves = (
             self.env["account.move"]
             .sudo()
-            .search(OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "!=", False)])
+            .search(OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "!=", False)] + company)
         )
-        others = self.sudo().search(
-            [
+        others = self.sudo().search(  # sudo: see above
+            company
+            + [
                 "|",
                 "|",
                 ("collection_agency_id", "!=", False),
@@ -237,9 +287,11 @@ class ExpiryDeadline(models.Model):
                 ("collection_plan_ids.state", "=", "active"),
             ]
         )
-        return moves.expiry_deadline_id.sudo() | others
+        return moves.expiry_deadline_id.sudo() | others  # sudo: see above
 
     def _search_collection_figure(self, name, operator, value, neutral):
+        # a figure the user may not read is not searched either (amounts: invoicing rights)
+        self.check_field_access_rights("read", [name])
         if operator in ("in", "not in"):
             values = set(value if isinstance(value, list | tuple | set) else [value])
             test = (lambda v: v in values) if operator == "in" else (lambda v: v not in values)

@@ -7,6 +7,7 @@ from odoo import models
 from odoo.exceptions import UserError, ValidationError
 
 from .account_move import OPEN_INVOICE_DOMAIN
+from .collection_access import MAX_TEXT
 
 
 class ExpiryDeadline(models.Model):
@@ -18,6 +19,7 @@ class ExpiryDeadline(models.Model):
     def action_collection_resend_invoice(self):
         """One click: e-mail a copy of every open invoice of these deadlines,
         with the PDF, logged in the chatter."""
+        self._expiry_check_collection_access("read")
         moves = self._collection_open_moves()
         if not moves:
             raise UserError(self.env._("There is no open invoice to send."))
@@ -36,6 +38,7 @@ class ExpiryDeadline(models.Model):
 
     def action_collection_view_invoices(self):
         self.ensure_one()
+        self._expiry_check_collection_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
         action["domain"] = [("expiry_deadline_id", "=", self.id)]
         action["context"] = {
@@ -50,6 +53,7 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     def action_collection_hand_over_wizard(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Hand Over to Collection Agency"),
@@ -62,10 +66,20 @@ class ExpiryDeadline(models.Model):
     def action_collection_hand_over(self, agency_partner, note=False):
         """Hand the case over to ``agency_partner`` (a partner tagged as a
         collection agency): our own collection steps stop."""
+        self._expiry_check_collection_access("write")
         tag = self.env.ref("expiry_management_collection.res_partner_category_collection_agency")
-        agency = self.env["res.partner"].browse(getattr(agency_partner, "id", agency_partner)).exists()
-        if not agency or tag not in agency.category_id:
-            raise ValidationError(self.env._("Choose a partner tagged “%s”.", tag.name))
+        refusal = self.env._("Choose a partner tagged “%s” of the deadline's company.", tag.name)
+        # the agency as the caller sees it: readable, of the deadlines' companies
+        agency = self._expiry_collection_parse_record(
+            "res.partner", agency_partner, self.company_id, refusal, error=ValidationError
+        )
+        if tag not in agency.category_id:
+            raise ValidationError(refusal)
+        note = self._expiry_collection_parse_text(
+            note,
+            self.env._("The note of a hand-over is a text of at most %s characters.", MAX_TEXT),
+            error=ValidationError,
+        )
         for deadline in self:
             if deadline.collection_agency_id:
                 raise UserError(self.env._("%s is already handed over.", deadline.display_name))
@@ -75,13 +89,15 @@ class ExpiryDeadline(models.Model):
                     self.env._("%s owes nothing: there is nothing to hand over.", deadline.display_name)
                 )
             today = self._company_today(deadline.company_id)
-            deadline.write(
+            # sudo: the hand-over fields are written by this action only (rights checked above)
+            deadline.sudo().write(
                 {
                     "collection_agency_id": agency.id,
                     "collection_handed_over_date": today,
                     "collection_handed_over_amount": figures["amount_due"],
                 }
             )
+            # sudo: the steps of this deadline, which the caller may write
             self.env["expiry.collection.log"].sudo().search(
                 [("deadline_id", "=", deadline.id), ("state", "=", "scheduled")]
             )._set_cancelled(self.env._("The case was handed over to %s.", agency.name), "handed_over")
@@ -99,11 +115,13 @@ class ExpiryDeadline(models.Model):
 
     def action_collection_take_back(self):
         """Take a handed-over case back: our collection steps resume."""
+        self._expiry_check_collection_access("write")
         for deadline in self:
             if not deadline.collection_agency_id:
                 raise UserError(self.env._("%s is not handed over.", deadline.display_name))
             agency = deadline.collection_agency_id
-            deadline.write(
+            # sudo: the hand-over fields are written by the desk's actions only (rights checked above)
+            deadline.sudo().write(
                 {
                     "collection_agency_id": False,
                     "collection_handed_over_date": False,
@@ -118,6 +136,7 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     def action_collection_payment_plan_wizard(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Plan Instalments"),
@@ -129,6 +148,7 @@ class ExpiryDeadline(models.Model):
 
     def action_collection_write_off_wizard(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Write Off"),
@@ -141,8 +161,24 @@ class ExpiryDeadline(models.Model):
     def action_collection_write_off(self, reason, account=None):
         """Credit what the open invoices still owe, with ``reason``: one
         credit note per invoice, posted and reconciled with it."""
-        if not (reason or "").strip():
-            raise ValidationError(self.env._("Give the reason of the write-off."))
+        self._expiry_check_collection_access("write")
+        reason = self._expiry_collection_parse_text(
+            reason,
+            self.env._("Give the reason of the write-off (a text of at most %s characters).", MAX_TEXT),
+            required=True,
+            error=ValidationError,
+        )
+        if isinstance(account, models.BaseModel) and not account:
+            account = None  # the wizard's account left empty
+        if account is not None and account is not False:
+            # the account as the caller sees it: readable, of the deadlines' companies
+            account = self._expiry_collection_parse_record(
+                "account.account",
+                account,
+                self.company_id,
+                self.env._("Choose a write-off account of the deadline's company."),
+                error=ValidationError,
+            )
         refunds = self.env["account.move"]
         for deadline in self:
             moves = deadline._collection_open_moves()
@@ -152,7 +188,8 @@ class ExpiryDeadline(models.Model):
                 )
             for move in moves:
                 refunds |= move._expiry_write_off(reason, account)
-            deadline.write(
+            # sudo: the write-off fields are written by this action only (rights checked above)
+            deadline.sudo().write(
                 {
                     "collection_written_off_date": self._company_today(deadline.company_id),
                     "collection_write_off_reason": reason,
@@ -165,6 +202,7 @@ class ExpiryDeadline(models.Model):
         return refunds
 
     def action_collection_print_letter(self):
+        self._expiry_check_collection_access("read")
         moves = self._collection_open_moves()
         if not moves:
             raise UserError(self.env._("There is no open invoice to write about."))
@@ -174,6 +212,7 @@ class ExpiryDeadline(models.Model):
 
     def action_collection_view_plans(self):
         self.ensure_one()
+        self._expiry_check_collection_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "expiry_management_collection.action_expiry_collection_plan"
         )

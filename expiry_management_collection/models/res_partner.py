@@ -14,7 +14,9 @@ class ResPartner(models.Model):
         "res.users",
         string="Collector",
         domain=[("share", "=", False)],
-        help="Follows up this customer's overdue invoices on their deadlines.",
+        company_dependent=True,
+        help="Follows up this customer's overdue invoices on their deadlines in this company.",
+        groups="base.group_user",  # internal: not for the customer's eyes
     )
     expiry_amount_due = fields.Monetary(
         string="Amount Due (Deadlines)",
@@ -28,18 +30,31 @@ class ResPartner(models.Model):
         currency_field="expiry_company_currency_id",
         groups=MONEY,
     )
-    expiry_days_overdue = fields.Integer(string="Days Overdue", compute="_compute_expiry_collection")
-    expiry_collection_state = fields.Selection(
-        COLLECTION_STATES, string="Collection", compute="_compute_expiry_collection"
+    expiry_days_overdue = fields.Integer(
+        string="Days Overdue", compute="_compute_expiry_collection", groups=MONEY
     )
-    expiry_company_currency_id = fields.Many2one("res.currency", compute="_compute_expiry_collection")
+    expiry_collection_state = fields.Selection(
+        COLLECTION_STATES, string="Collection", compute="_compute_expiry_collection", groups=MONEY
+    )
+    expiry_company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_expiry_collection", groups="base.group_user"
+    )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "allowed_company_ids")
     def _compute_expiry_collection(self):
+        """The figures of the customer's deadlines in the companies the
+        user works in (never another company's)."""
         priority = ["handed_over", "follow_up", "payment_plan", "written_off", "ok"]
+        # sudo: every deadline of these customers, but only in the caller's companies; the
+        # fields are for invoicing users (groups=MONEY), who see these companies' invoices
         Deadline = self.env["expiry.deadline"].sudo().with_context(active_test=False)
         partners = self.filtered("id")
-        deadlines = Deadline.search([("commercial_partner_id", "in", partners.commercial_partner_id.ids)])
+        deadlines = Deadline.search(
+            [
+                ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
         figures = deadlines._get_collection_figures() if deadlines else {}
         company = self.env.company
         currency = company.currency_id

@@ -1,6 +1,7 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.expiry_deadline import MONEY
@@ -34,17 +35,19 @@ class ExpiryCollectionReport(models.Model):
     invoice_date_due = fields.Date(string="Due Date", readonly=True)
     date_paid = fields.Date(string="Paid On", readonly=True)
     is_open = fields.Boolean(string="Open", readonly=True)
-    is_overdue = fields.Boolean(string="Overdue", readonly=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True, groups=MONEY)
     handed_over = fields.Boolean(readonly=True)
     on_plan = fields.Boolean(string="On Payment Plan", readonly=True)
-    aging_bucket = fields.Selection(selection="_selection_aging_bucket", string="Aging", readonly=True)
-    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    aging_bucket = fields.Selection(
+        selection="_selection_aging_bucket", string="Aging", readonly=True, groups=MONEY
+    )
+    days_overdue = fields.Integer(readonly=True, aggregator="max", groups=MONEY)
     days_to_collect = fields.Integer(string="Days to Collect", readonly=True, aggregator="avg")
     amount_invoiced = fields.Monetary(readonly=True, groups=MONEY)
     amount_collected = fields.Monetary(readonly=True, groups=MONEY)
     amount_due = fields.Monetary(readonly=True, groups=MONEY)
     amount_overdue = fields.Monetary(readonly=True, groups=MONEY)
-    overdue_count = fields.Integer(string="Overdue Invoices", readonly=True)
+    overdue_count = fields.Integer(string="Overdue Invoices", readonly=True, groups=MONEY)
 
     @api.model
     def _selection_aging_bucket(self):
@@ -58,6 +61,7 @@ class ExpiryCollectionReport(models.Model):
         """The rows, with each company's today (its time zone) as of now:
         a query run at each read, on the indexed invoice table."""
         Deadline = self.env["expiry.deadline"]
+        # sudo: only each company's today (its time zone); the rows go through the record rules
         companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         today = SQL(", ").join(
             SQL("(%s, %s::date)", company.id, Deadline._company_today(company)) for company in companies
@@ -159,8 +163,21 @@ class ExpiryCollectionReport(models.Model):
         """Collection rate and rotation of the invoices due from
         ``date_from`` to ``date_to``: what was invoiced, what was collected,
         the rate, and the average days from invoice to payment."""
-        date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
-        base = list(domain or []) + [
+        self._expiry_check_collection_access("read")
+        try:
+            date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("Give the period as two dates (YYYY-MM-DD).")) from error
+        if not (date_from and date_to) or date_from > date_to:
+            raise UserError(self.env._("Give the period as two dates (YYYY-MM-DD), the first one first."))
+        domain = self._expiry_collection_parse_domain(
+            domain,
+            self.env._(
+                "Filter the indicators with a list of conditions (field, operator, value) "
+                "on the fields of the collection analysis."
+            ),
+        )
+        base = domain + [
             ("invoice_date_due", ">=", date_from),
             ("invoice_date_due", "<=", date_to),
         ]
@@ -171,7 +188,7 @@ class ExpiryCollectionReport(models.Model):
             base + [("date_paid", "!=", False)], [], ["__count", "days_to_collect:avg"]
         )
         [(overdue_count, overdue)] = self._read_group(
-            list(domain or []) + [("is_overdue", "=", True)], [], ["__count", "amount_overdue:sum"]
+            domain + [("is_overdue", "=", True)], [], ["__count", "amount_overdue:sum"]
         )
         return {
             "invoice_count": count,

@@ -1,8 +1,11 @@
 from . import (
+    test_collection_access,
     test_collection_concurrency,
     test_collection_figures,
     test_collection_hand_over,
+    test_collection_input,
     test_collection_ladder,
+    test_collection_migration,
     test_collection_pdf,
     test_collection_plan,
     test_collection_report,

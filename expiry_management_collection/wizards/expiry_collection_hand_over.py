@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ExpiryCollectionHandOver(models.TransientModel):
@@ -24,7 +24,15 @@ class ExpiryCollectionHandOver(models.TransientModel):
     company_currency_id = fields.Many2one(related="deadline_id.company_currency_id")
     note = fields.Text()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on a deadline the user may work on (its figures show in the wizard)
+        wizards.deadline_id._expiry_check_collection_access("write")
+        return wizards
+
     def action_hand_over(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
         self.deadline_id.action_collection_hand_over(self.agency_id, self.note)
         return {"type": "ir.actions.act_window_close"}

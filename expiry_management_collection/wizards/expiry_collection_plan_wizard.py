@@ -36,6 +36,13 @@ class ExpiryCollectionPlanWizard(models.TransientModel):
     )
     note = fields.Text(string="Agreement")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on a deadline the user may work on (its figures show in the wizard)
+        wizards.deadline_id._expiry_check_collection_access("write")
+        return wizards
+
     @api.depends("deadline_id")
     def _compute_move_ids(self):
         for wizard in self:
@@ -55,6 +62,8 @@ class ExpiryCollectionPlanWizard(models.TransientModel):
 
     def action_plan(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
+        self.deadline_id._expiry_check_collection_access("write")
         if not self.move_ids:
             raise UserError(self.env._("There is no open invoice to pay in instalments."))
         if len(self.move_ids.currency_id) > 1:

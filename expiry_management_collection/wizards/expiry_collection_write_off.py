@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ExpiryCollectionWriteOff(models.TransientModel):
@@ -20,8 +20,16 @@ class ExpiryCollectionWriteOff(models.TransientModel):
         help="Leave empty to credit the income account of each invoice.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on a deadline the user may work on (its figures show in the wizard)
+        wizards.deadline_id._expiry_check_collection_access("write")
+        return wizards
+
     def action_write_off(self):
         self.ensure_one()
+        self._expiry_check_collection_access("write")
         refunds = self.deadline_id.action_collection_write_off(self.reason, self.account_id)
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_refund_type")
         action["domain"] = [("id", "in", refunds.ids)]

@@ -98,3 +98,39 @@ class TestPortalCollection(ExpiryPortalCommon, HttpCase):
         for field in ("amount_due", "collector_id", "collection_reason_id", "collection_log_ids"):
             with self.assertRaises(AccessError):
                 deadline.read([field])
+
+    def test_portal_user_reads_no_other_collection_field(self):
+        """Every field the collection addons add on the deadline, the invoice
+        and the customer, read by the customer: refused, but for the portal
+        allow-list (the collection state and the currency of the amounts)."""
+        modules = {"expiry_management_collection", "expiry_management_collection_portal"}
+        allowed = {"expiry.deadline": {"collection_state", "company_currency_id"}}
+        records = {
+            "expiry.deadline": self.deadline_a,
+            "account.move": self.move,
+            "res.partner": self.portal_user_a.partner_id | self.portal_user_a.commercial_partner_id,
+        }
+        readable = []
+        for model, record in records.items():
+            as_portal = record.with_user(self.portal_user_a)
+            as_portal.check_access("read")  # their own deadline, invoice and company
+            ours = [name for name, field in record._fields.items() if modules & set(field._modules or ())]
+            self.assertTrue(ours, model)
+            for name in ours:
+                try:
+                    as_portal.read([name])
+                except AccessError:
+                    continue
+                readable.append(f"{model}.{name}")
+        expected = sorted(f"{model}.{name}" for model, names in allowed.items() for name in names)
+        self.assertEqual(sorted(readable), expected)
+
+    def test_moved_deadline_shows_only_the_new_customers_invoices(self):
+        """Issue 16 (8): a deadline moved to another customer does not show
+        the previous customer's invoices (nor their links) on the new one's page."""
+        self.deadline_a.partner_id = self.customer_b
+        self.authenticate("expiry_portal_b", "expiry_portal_b")
+        html = self._page(self.deadline_a)
+        self.assertNotIn(self.move.name, html)
+        self.assertNotIn("900.00", html)
+        self.assertNotIn(self.move.get_portal_url().split("?")[0], html)
