@@ -95,7 +95,13 @@ class AccountMove(models.Model):
         counterparts = self._expiry_settling_moves()
         if not counterparts or any(move.origin_payment_id or move.statement_line_id for move in counterparts):
             return False
-        return any(move.move_type == "entry" for move in counterparts)
+        # an entry that moves the receivable to another receivable (doubtful
+        # debtors, another payer) leaves the debt owed: no write-off
+        return any(
+            move.move_type == "entry"
+            and any(line.account_id.account_type != "asset_receivable" for line in move.line_ids)
+            for move in counterparts
+        )
 
     def _expiry_is_paid_with_money(self):
         """Whether this customer invoice is paid in full with money: it is
@@ -115,8 +121,20 @@ class AccountMove(models.Model):
         def is_money(move):
             if move.statement_line_id:
                 return True
+            if not move.origin_payment_id:
+                return False
             transaction = move.origin_payment_id.payment_transaction_id
-            return bool(move.origin_payment_id) and (not transaction or transaction.state == "done")
+            if not transaction:
+                return True
+            if transaction.state != "done":
+                return False
+            # a payment refunded in full through its provider is no money kept
+            refunded = sum(
+                transaction.child_transaction_ids.filtered(
+                    lambda tx: tx.operation == "refund" and tx.state == "done"
+                ).mapped("amount")
+            )
+            return transaction.currency_id.compare_amounts(transaction.amount + refunded, 0) > 0
 
         money = counterparts.filtered(is_money)
         return bool(money) and all(move.move_type == "out_refund" for move in counterparts - money)

@@ -28,11 +28,25 @@ class SaleOrder(models.Model):
         "paid in full, so its renewal lines were applied (or skipped and reported).",
     )
 
-    def write(self, vals):
-        if "expiry_renewal_released" in vals and not self.env.su:
+    def _expiry_check_gate_flag(self, vals_list):
+        """The gate's flag is the gate's own: nobody sets it, by create, write
+        or a default of the context."""
+        if self.env.su:
+            return
+        if "default_expiry_renewal_released" in self.env.context or any(
+            "expiry_renewal_released" in vals for vals in vals_list
+        ):
             raise AccessError(
                 self.env._("Whether an order's renewals were released is decided by the renewal gate only.")
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._expiry_check_gate_flag(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._expiry_check_gate_flag([vals])
         return super().write(vals)
 
     @api.depends("order_line.deadline_id")
@@ -192,18 +206,26 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def _expiry_payment_reversed(self, transaction, voided=False):
         """``transaction`` (a refund, or a voided payment) took money back:
-        revert the renewals when the order is refunded in full (voided: no
-        longer paid in full), else keep them and say so."""
+        revert the renewals when the order had been paid in full online and no
+        longer is paid in full (online or by its invoices); otherwise (the
+        order was confirmed by hand, or its invoice is paid by other money, or
+        only part came back) keep them and say so."""
         # sudo: called from the payment provider's notification (public user)
         for order in self.sudo():
             lines = order.order_line.filtered("deadline_id")
             if not lines:
                 continue
+            now = order._expiry_amount_paid_online()
+            # refunds are negative amounts; a voided payment no longer counts
+            before = now + transaction.amount if voided else now - transaction.amount
+            currency = order.currency_id
+            was_paid_online = currency.compare_amounts(before, order.amount_total) >= 0
             if voided:
-                fully = not order._expiry_is_paid_in_full()
+                gone = not order._expiry_is_paid_in_full()
             else:
-                fully = order.currency_id.compare_amounts(order._expiry_amount_paid_online(), 0) <= 0
-            if fully:
+                # a refund in part keeps the renewal, as a partial credit note does
+                gone = currency.compare_amounts(now, 0) <= 0 and not order._expiry_invoices_paid()
+            if was_paid_online and gone:
                 reason = (
                     self.env._("the payment %(reference)s was voided", reference=transaction.reference)
                     if voided

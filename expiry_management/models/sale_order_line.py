@@ -30,9 +30,14 @@ class SaleOrderLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        ids = self._expiry_check_deadline_access([vals.get("deadline_id") for vals in vals_list])
+        # a deadline may also come from the context (default_deadline_id):
+        # the one the line gets is checked, whatever brought it
+        default = self.env.context.get("default_deadline_id")
+        ids = self._expiry_check_deadline_access(
+            [vals["deadline_id"] if "deadline_id" in vals else default for vals in vals_list]
+        )
         vals_list = [
-            dict(vals, deadline_id=deadline_id) if "deadline_id" in vals else vals
+            dict(vals, deadline_id=deadline_id) if "deadline_id" in vals or default else vals
             for vals, deadline_id in zip(vals_list, ids, strict=True)
         ]
         return super().create(vals_list)

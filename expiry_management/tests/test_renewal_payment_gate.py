@@ -264,3 +264,54 @@ class TestRenewalPaymentGate(ExpiryCommon, PaymentCommon):
         self.env.invalidate_all()
         self.assertTrue(order.expiry_renewal_released)
         self.assertEqual(len(self._done_terms()), 1)
+
+    def test_the_gates_flag_cannot_be_set_at_creation(self):
+        Order = self.env["sale.order"].with_user(self.user)
+        values = {"partner_id": self.deadline.partner_id.id}
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Order.create(dict(values, expiry_renewal_released=True))
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Order.with_context(default_expiry_renewal_released=True).create(values)
+
+    def test_refunding_a_duplicate_online_payment_keeps_a_renewal_paid_by_bank(self):
+        order = self._quotation()
+        order.action_confirm()
+        self._invoice_and_register_payment(order)
+        tx = self._pay(order, order.amount_total, "duplicate")
+        tx._create_child_transaction(tx.amount, is_refund=True)._set_done()
+        self.assertEqual(len(self._done_terms()), 1)
+
+    def test_a_small_online_payment_refunded_or_charged_back_keeps_a_hand_confirmed_renewal(self):
+        order = self._quotation()
+        order.action_confirm()
+        self.assertEqual(len(self._done_terms()), 1)
+        refunded = self._pay(order, 1.0, "cent")
+        refunded._create_child_transaction(refunded.amount, is_refund=True)._set_done()
+        charged_back = self._pay(order, 1.0, "cent2")
+        with mute_logger("odoo.addons.payment.models.payment_transaction"):
+            charged_back._set_error("charged back", extra_allowed_states=("done",))
+        self.assertEqual(len(self._done_terms()), 1, "confirmed by hand, not paid online: the renewal stays")
+
+    def test_reconfirming_an_order_whose_payment_was_refunded_does_not_renew_again(self):
+        order = self._quotation(require_payment=True)
+        tx = self._pay(order, order.amount_total)
+        invoice = order._create_invoices(final=True)
+        invoice.action_post()
+        # as automatic invoicing does: the transaction's payment settles the invoice
+        payments = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+            ._create_payments()
+        )
+        payments.payment_transaction_id = tx
+        tx.payment_id = payments
+        self.assertEqual(len(self._done_terms()), 1)
+        tx._create_child_transaction(tx.amount, is_refund=True)._set_done()
+        self.assertFalse(self._done_terms())
+        salesman_order = order.with_user(self.user)
+        salesman_order._action_cancel()
+        salesman_order.action_draft()
+        salesman_order.action_confirm()
+        self.assertFalse(self._done_terms(), "the money went back: re-confirming does not renew again")
+        self.assertEqual(self.deadline.date_expiry, self.old_expiry)

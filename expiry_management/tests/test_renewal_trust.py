@@ -386,3 +386,73 @@ class TestRenewalWayBack(ExpiryCommon):
         self._pay(invoice)
         with self.assertRaises(UserError):
             invoice.with_user(accountant).action_expiry_schedule_collection_call()
+
+    def test_moving_the_receivable_to_doubtful_debtors_is_no_write_off(self):
+        """The debt is still owed on another receivable account: the renewal stays."""
+        _order, invoice = self._invoiced_renewal()
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        doubtful = self.env["account.account"].create(
+            {
+                "name": "Doubtful debtors",
+                "code": "411900",
+                "account_type": "asset_receivable",
+                "reconcile": True,
+                "company_ids": [Command.set(invoice.company_id.ids)],
+            }
+        )
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", invoice.company_id.id)], limit=1
+        )
+        partner = invoice.commercial_partner_id
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.account_id.id,
+                            "partner_id": partner.id,
+                            "credit": invoice.amount_total,
+                        }
+                    ),
+                    Command.create(
+                        {"account_id": doubtful.id, "partner_id": partner.id, "debit": invoice.amount_total}
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        (
+            receivable | entry.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
+        ).reconcile()
+        self.assertEqual(self.deadline.date_expiry, date(2028, 3, 31))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2027-03-10 12:00:00")
+class TestRenewalLineAccessFromTheContext(ExpiryCommon):
+    def test_a_default_deadline_of_the_context_is_checked_too(self):
+        """Review of issue 16: ``default_deadline_id`` in the context (JSON-RPC)
+        must not bring a deadline the salesman may not read onto his order."""
+        salesman = new_test_user(self.env, login="ctx_salesman", groups="sales_team.group_sale_salesman")
+        deadline = self._create_deadline(date(2027, 3, 31), user_id=self.user.id)
+        self.assertFalse(deadline.with_user(salesman).has_access("read"))
+        order = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [Command.create({"product_id": self.product_year.id})],
+                }
+            )
+        )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            order.with_context(default_deadline_id=deadline.id).write(
+                {"order_line": [Command.create({"product_id": self.product_year.id})]}
+            )
+        self.assertFalse(order.sudo().order_line.deadline_id)
+        self.assertEqual(deadline.date_expiry, date(2027, 3, 31))

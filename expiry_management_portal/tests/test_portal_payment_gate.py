@@ -350,3 +350,30 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
                     getattr(deadline, method)()
         action = self.deadline_a.with_user(self.salesperson).action_preview_portal()
         self.assertIn(f"/my/deadlines/{self.deadline_a.id}", action["url"])
+
+    def test_a_small_payment_charged_back_keeps_a_renewal_confirmed_by_hand(self):
+        """A customer pays 1.00 on their order confirmed by hand (the route
+        takes the amount they send), then charges it back: the renewal stays."""
+        order = self.env["sale.order"].browse(self.deadline_a.action_renew()["res_id"])
+        order.partner_id = self.partner_a
+        order.action_confirm()
+        renewed = self.deadline_a.date_expiry
+        self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
+        self.make_jsonrpc_request(
+            f"/my/orders/{order.id}/transaction",
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id,
+                "token_id": None,
+                "amount": 1.0,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": order.get_portal_url(),
+                "access_token": order._portal_ensure_token(),
+            },
+        )
+        tx = order.transaction_ids
+        self._notify_done(tx)
+        with mute_logger("odoo.addons.payment.models.payment_transaction"):
+            tx._set_error("charged back", extra_allowed_states=("done",))
+        self.assertEqual(self.deadline_a.date_expiry, renewed)

@@ -4,6 +4,8 @@
 that collector (only the customer's own company when it has one); see the
 pre-migration."""
 
+from odoo.tools import SQL
+
 OLD_COLUMN = "expiry_collector_id_18_0_1_0"
 
 
@@ -19,19 +21,23 @@ def migrate(cr, version):
     )
     if not cr.fetchone():
         return
+    old = SQL.identifier(OLD_COLUMN)
     cr.execute(
-        f"""
-        UPDATE res_partner AS partner
-           SET expiry_collector_id = values.collector
-          FROM (
-                SELECT p.id, jsonb_object_agg(rel.cid::text, p.{OLD_COLUMN}) AS collector
-                  FROM res_partner p
-                  JOIN res_company_users_rel rel ON rel.user_id = p.{OLD_COLUMN}
-                 WHERE p.{OLD_COLUMN} IS NOT NULL
-                   AND (p.company_id IS NULL OR p.company_id = rel.cid)
-                 GROUP BY p.id
-               ) AS values
-         WHERE partner.id = values.id
-        """
+        SQL(
+            """
+            UPDATE res_partner AS partner
+               SET expiry_collector_id = v.collector
+              FROM (
+                    SELECT p.id, jsonb_object_agg(rel.cid::text, p.%(old)s) AS collector
+                      FROM res_partner p
+                      JOIN res_company_users_rel rel ON rel.user_id = p.%(old)s
+                     WHERE p.%(old)s IS NOT NULL
+                       AND (p.company_id IS NULL OR p.company_id = rel.cid)
+                     GROUP BY p.id
+                   ) AS v
+             WHERE partner.id = v.id
+            """,
+            old=old,
+        )
     )
-    cr.execute(f"ALTER TABLE res_partner DROP COLUMN {OLD_COLUMN}")
+    cr.execute(SQL("ALTER TABLE res_partner DROP COLUMN %s", old))

@@ -8,6 +8,8 @@ Before the update turns the column into a company-dependent (jsonb) one,
 keep today's values aside; the post-migration gives each customer its
 collector in the companies where that collector works."""
 
+from odoo.tools import SQL
+
 OLD_COLUMN = "expiry_collector_id_18_0_1_0"
 
 
@@ -22,4 +24,6 @@ def migrate(cr, version):
     )
     row = cr.fetchone()
     if row and row[0] == "integer":
-        cr.execute(f"ALTER TABLE res_partner RENAME COLUMN expiry_collector_id TO {OLD_COLUMN}")
+        cr.execute(
+            SQL("ALTER TABLE res_partner RENAME COLUMN expiry_collector_id TO %s", SQL.identifier(OLD_COLUMN))
+        )
