@@ -3,13 +3,13 @@
 {
     "name": "Expiry Management - Queue Job",
     "summary": "Spread the daily pass of deadlines over the job runners of several Odoo servers (OCA queue_job).",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",
     "license": "LGPL-3",
     "installable": True,
-    "auto_install": True,
+    "auto_install": False,
     "depends": ["expiry_management", "queue_job"],
     "data": [
         "data/queue_job_channel_data.xml",
