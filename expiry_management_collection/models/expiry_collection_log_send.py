@@ -73,10 +73,23 @@ class ExpiryCollectionLog(models.Model):
                 )
             )
         rows = self - missing
-        reminder_template = self.env.ref("expiry_management_collection.mail_template_instalment_reminder")
+        # never an env.ref that raises in the middle of a batch: a deleted
+        # reminder template fails the reminders it would send, nothing else
+        reminder_template = self.env.ref(
+            "expiry_management_collection.mail_template_instalment_reminder", raise_if_not_found=False
+        )
         groups = defaultdict(lambda: self.browse())
         for row in rows:
-            groups[row.step_id.mail_template_id or reminder_template] |= row
+            template = row.step_id.mail_template_id or reminder_template
+            if not template:
+                row._set_failed(
+                    self.env._(
+                        "The e-mail template of the instalment reminders was deleted: restore it "
+                        "(update the Expiry Management - Collection module) to send them."
+                    )
+                )
+                continue
+            groups[template] |= row
         for template, group in groups.items():
             if template.model == "account.move":
                 res_ids = group.move_id.ids

@@ -6,6 +6,7 @@ missed instalment back on the ladder, the reminder before each one."""
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionCase, D
 
@@ -175,6 +176,26 @@ class TestCollectionPlan(CollectionCase):
         self.assertEqual(reminder.state, "done")
         self.assertIn("300.00", reminder.mail_id.body_html)
         self.assertEqual(reminder.mail_id.recipient_ids, self.customer)
+
+    def test_a_deleted_reminder_template_fails_its_reminders_only(self):
+        """Issue 17: deleting the instalment reminder's template does not stop
+        the other collection e-mails of the pass."""
+        planned = self._create_deadline(200)
+        planned_move = self._invoice(planned, -20, 900.0)
+        self._plan(planned, first=D(2027, 3, 20))
+        overdue = self._create_deadline(200)
+        overdue_move = self._invoice(overdue, 3, 300.0)  # 4 days overdue on the 17th
+        self.env.ref("expiry_management_collection.mail_template_instalment_reminder").unlink()
+        with (
+            freeze_time("2027-03-17 10:00:00"),
+            mute_logger("odoo.addons.expiry_management.models.expiry_ladder_step_mixin"),
+        ):
+            self._run()
+        reminder = self._logs(planned_move).filtered(lambda r: r.instalment_id and not r.step_id)
+        self.assertEqual(reminder.state, "failed")
+        self.assertIn("template", reminder.error)
+        step = self._logs(overdue_move).filtered(lambda r: r.step_id and r.channel == "email")
+        self.assertEqual(step.mapped("state"), ["done"])
 
     def test_cancelled_plan_puts_the_invoice_back_on_the_ladder(self):
         deadline = self._create_deadline(200)
