@@ -39,6 +39,19 @@ class TestCollectionLadder(MockSMS, CollectionCase):
                 record._name,
             )
 
+    def test_a_refused_delivery_fails_the_step(self):
+        """Issue 17: a collection e-mail the mail server refuses is not "done"
+        (the core traces the delivery of every ladder's e-mails)."""
+        deadline = self._create_deadline(200)
+        move = self._invoice(deadline, -3, 480.0)
+        self._run()
+        log = self._logs(move)
+        self.assertEqual(log.state, "done")
+        log.mail_id.write({"state": "exception", "failure_reason": "550 5.1.1 mailbox unknown"})
+        log.mail_id._postprocess_sent_message(success_pids=[], failure_type="mail_bounce")
+        self.assertEqual(log.state, "failed")
+        self.assertIn("550 5.1.1", log.error)
+
     def test_rerun_the_same_day_does_nothing_new(self):
         deadline = self._create_deadline(200)
         move = self._invoice(deadline, -3)
