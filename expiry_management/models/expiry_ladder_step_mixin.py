@@ -2,8 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, mute_logger
 
 from ..tools import CRASH_ERRORS
 
@@ -136,6 +139,30 @@ class ExpiryLadderStepMixin(models.AbstractModel):
         scheduled = self.filtered(lambda r: r.state == "scheduled")
         scheduled._step_on_closed()
         scheduled.write(dict(values or {}, state="cancelled", error=reason))
+
+    def _step_lock_for_user(self, message=None):
+        """Lock these scheduled rows for a user's action (send or process now,
+        cancel): ``NOWAIT``, so that a row the daily pass holds right now is
+        refused with a clear message instead of waiting for it and then
+        acting on a row the pass has just processed. The one lock of the
+        user actions of every ladder."""
+        if not self:
+            return
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s AND state = 'scheduled' FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise UserError(
+                message
+                or self.env._("The daily pass is processing this step right now; try again in a minute.")
+            ) from error
 
     def _set_failed(self, reason):
         self._step_on_closed()

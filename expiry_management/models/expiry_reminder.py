@@ -4,11 +4,8 @@
 now, cancel, retry). Preparing the ladder: expiry_reminder_prepare.py;
 sending: expiry_reminder_send.py; the daily pass: expiry_daily_pass.py."""
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger
 
 REMINDER_STATES = [
     ("scheduled", "Scheduled"),
@@ -154,22 +151,10 @@ class ExpiryReminder(models.Model):
     def action_send_now(self):
         self._expiry_check_access("write")
         self._check_scheduled()
-        # Lock the rows: the scheduled action may be sending them right now.
-        self.flush_model()
-        try:
-            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM expiry_reminder WHERE id IN %s AND state = 'scheduled' FOR UPDATE NOWAIT",
-                        tuple(self.ids),
-                    )
-                )
-        except psycopg2.errors.LockNotAvailable as error:
-            raise UserError(
-                self.env._(
-                    "The e-mail is being sent by the scheduled action right now; try again in a minute."
-                )
-            ) from error
+        # the scheduled action may be sending them right now
+        self._step_lock_for_user(
+            self.env._("The e-mail is being sent by the scheduled action right now; try again in a minute.")
+        )
         # sudo: the log of what was sent is written by the module (write access checked above)
         self.sudo()._send()
         failed = self.filtered(lambda r: r.state == "failed")
@@ -185,6 +170,9 @@ class ExpiryReminder(models.Model):
     def action_cancel(self):
         self._expiry_check_access("write")
         self._check_scheduled()
+        self._step_lock_for_user(
+            self.env._("The e-mail is being sent by the scheduled action right now; try again in a minute.")
+        )
         # sudo: the log of what was sent is written by the module (write access checked above)
         self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
         return True
@@ -234,8 +222,3 @@ class ExpiryReminder(models.Model):
     def _cron_daily_pass(self):
         """Entry point of the scheduled action "Deadlines: daily pass"."""
         return self.env["expiry.daily.pass"]._run()
-
-    @api.model
-    def _cron_daily_pass_company(self, company, batch=None):
-        """The daily pass for one company (one batch of each step)."""
-        return self.env["expiry.daily.pass"]._run_company(company, batch)

@@ -114,6 +114,7 @@ class ExpiryCollectionLog(models.Model):
         self._expiry_check_collection_access("read")
         if self.filtered(lambda r: r.state != "scheduled"):
             raise UserError(self.env._("Only scheduled collection steps can be processed."))
+        self._step_lock_for_user()
         self.sudo()._step_process()  # sudo: rights checked above; the step mails and logs as the desk
         failed = self.filtered(lambda r: r.state == "failed")
         if failed:
@@ -124,6 +125,7 @@ class ExpiryCollectionLog(models.Model):
         self._expiry_check_collection_access("read")
         if self.filtered(lambda r: r.state != "scheduled"):
             raise UserError(self.env._("Only scheduled collection steps can be cancelled."))
+        self._step_lock_for_user()
         # sudo: rights checked above; the log is written by the module only
         self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
         return True

@@ -8,6 +8,7 @@ import datetime
 
 from psycopg2 import errors
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -105,3 +106,20 @@ class TestCollectionConcurrency(ConcurrencyCase):
         # the row exists (committed by setUp): a second insert adds nothing
         self.assertFalse(env_a["expiry.collection.log"]._insert_rows(values))
         cr_a.rollback()
+
+    def test_process_now_while_the_pass_holds_the_step_is_refused_clearly(self):
+        """Issue 17: the user actions of every ladder lock with NOWAIT (the
+        mixin's _step_lock_for_user): "Process now" and "Cancel" on a step
+        the daily pass is taking say so instead of waiting for it."""
+        cr_a, cr_b = self._cursor(), self._cursor()
+        env_a, env_b = self._env(cr_a), self._env(cr_b)
+        company = env_a["res.company"].browse(self.company_id)
+        claimed = env_a["expiry.collection.log"]._claim_due(company, DUE, 10)
+        self.assertEqual(claimed.ids, [self.log_id])
+        log_b = env_b["expiry.collection.log"].browse(self.log_id)
+        for action in ("action_process_now", "action_cancel"):
+            with self.assertRaisesRegex(UserError, "daily pass"):
+                getattr(log_b, action)()
+        cr_a.rollback()
+        cr_b.rollback()
+        self.assertEqual(self._activity_count(self._cursor()), 0)
