@@ -99,22 +99,27 @@ class ExpiryDeadline(models.Model):
             if deadline.partner_id.id != vals["partner_id"]
         }
         result = super().write(vals)
-        # sudo: the token and followers of deadlines the caller just wrote
+        self._expiry_on_customer_change(previous)
+        return result
+
+    @api.model
+    def _expiry_on_customer_change(self, previous):
+        """``previous``: {deadline: its commercial partner before} of deadlines
+        whose customer changed (their ``partner_id`` written, or that contact
+        moved to another company): a new access token, so that the links
+        shared with the previous customer no longer open them, and the
+        previous customer's contacts no longer follow them."""
+        # sudo: the token and followers of deadlines the caller just changed
         for deadline, old_customer in previous.items():
             deadline = deadline.sudo()
-            # A deadline moved to another customer gets a new access token:
-            # the links shared with the previous customer no longer open it.
             deadline.access_token = str(uuid.uuid4())
             if old_customer != deadline.commercial_partner_id:
-                # ... and the previous customer's contacts who followed it from
-                # the portal no longer receive its messages.
                 gone = deadline.message_partner_ids.filtered(
                     lambda partner, old=old_customer: partner.commercial_partner_id == old
                     and not partner.user_ids.filtered(lambda user: not user.share)
                 )
                 if gone:
                     deadline.message_unsubscribe(partner_ids=gone.ids)
-        return result
 
     def _compute_access_url(self):
         result = super()._compute_access_url()

@@ -303,6 +303,25 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
         self.deadline_a.write({"description": "renamed"})
         self.assertEqual(self.deadline_a.access_token, token)
 
+    def test_a_contact_moved_to_another_company_takes_a_new_access_token(self):
+        """The deadline's customer changes when its contact moves to another
+        company (review of issue 16): the old share link stops working."""
+        contact = self.env["res.partner"].create({"name": "Moving Contact", "parent_id": self.customer_a.id})
+        self.deadline_a.partner_id = contact
+        old_token = self.deadline_a._portal_ensure_token()
+        contact.parent_id = self.customer_b
+        self.assertEqual(self.deadline_a.commercial_partner_id, self.customer_b)
+        self.assertNotEqual(self.deadline_a.access_token, old_token)
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"/my/deadlines/{self.deadline_a.id}?access_token={old_token}", allow_redirects=False
+        )
+        self.assertEqual(urlparse(response.headers.get("Location", "")).path, "/my")
+        # a contact's other changes keep the link
+        token = self.deadline_a.access_token
+        contact.write({"phone": "+46 8 123 45 67"})
+        self.assertEqual(self.deadline_a.access_token, token)
+
     def test_a_moved_deadline_shows_nothing_of_the_previous_customers_orders(self):
         order, _tx = self._paid_renewal()
         self.deadline_a.partner_id = self.customer_b
