@@ -86,12 +86,6 @@ class AccountMove(models.Model):
         is reconciled with entries that are neither payments, bank statement
         lines nor credit notes only (a write-off to a loss account)."""
         self.ensure_one()
-        if (
-            self.move_type != "out_invoice"
-            or self.state != "posted"
-            or self.payment_state not in ("paid", "in_payment")
-        ):
-            return False
         counterparts = self._expiry_settling_moves()
         if not counterparts or any(move.origin_payment_id or move.statement_line_id for move in counterparts):
             return False
@@ -110,12 +104,6 @@ class AccountMove(models.Model):
         credit notes (no write-off). The one money rule of the renewal gate
         (sale.order._expiry_is_paid_in_full)."""
         self.ensure_one()
-        if (
-            self.move_type != "out_invoice"
-            or self.state != "posted"
-            or self.payment_state not in ("paid", "in_payment")
-        ):
-            return False
         counterparts = self._expiry_settling_moves()
 
         def is_money(move):
@@ -140,8 +128,15 @@ class AccountMove(models.Model):
         return bool(money) and all(move.move_type == "out_refund" for move in counterparts - money)
 
     def _expiry_settling_moves(self):
-        """The moves this invoice's receivable is reconciled with."""
+        """The moves that settle this posted customer invoice in full (its
+        receivable is reconciled with them); none while it is not settled."""
         self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state not in ("paid", "in_payment")
+        ):
+            return self.browse()
         receivables = self.line_ids.filtered(lambda aml: aml.account_id.account_type == "asset_receivable")
         return (
             receivables.matched_credit_ids.credit_move_id | receivables.matched_debit_ids.debit_move_id

@@ -59,6 +59,38 @@ class ExpiryTestCase(TransactionCase):
             "state": "active",
         }
 
+    def _settle_with_entry(self, invoice, account=None):
+        """Settle what ``invoice`` still owes with a journal entry against
+        ``account`` (default: an expense account, i.e. a write-off), as an
+        accountant does by hand; return the entry."""
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        account = account or self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", invoice.company_id.ids)], limit=1
+        )
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", invoice.company_id.id)], limit=1
+        )
+        amount, partner = invoice.amount_residual, invoice.commercial_partner_id
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "line_ids": [
+                    Command.create(
+                        {"account_id": receivable.account_id.id, "partner_id": partner.id, "credit": amount}
+                    ),
+                    Command.create({"account_id": account.id, "partner_id": partner.id, "debit": amount}),
+                ],
+            }
+        )
+        entry.action_post()
+        (
+            receivable | entry.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
+        ).reconcile()
+        return entry
+
     @classmethod
     def _create_deadline(cls, expiry, **values):
         """The one deadline helper: ``expiry`` is a date, or a number of days

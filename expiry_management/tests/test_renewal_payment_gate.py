@@ -8,7 +8,6 @@ means renew at confirmation, as before."""
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -108,38 +107,6 @@ class TestRenewalPaymentGate(ExpiryCommon, PaymentCommon):
             ).create({"amount": amount or invoice.amount_residual})._create_payments()
         return invoice
 
-    def _write_off(self, invoice):
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        loss = self.env["account.account"].search(
-            [("account_type", "=", "expense"), ("company_ids", "in", invoice.company_id.ids)], limit=1
-        )
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", invoice.company_id.id)], limit=1
-        )
-        amount = invoice.amount_residual
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": receivable.account_id.id,
-                            "partner_id": invoice.commercial_partner_id.id,
-                            "credit": amount,
-                        }
-                    ),
-                    Command.create({"account_id": loss.id, "debit": amount}),
-                ],
-            }
-        )
-        entry.action_post()
-        (
-            receivable | entry.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
-        ).reconcile()
-
     def test_prepayment_online_then_the_rest_on_the_invoice_renews_when_paid(self):
         order = self._quotation(require_payment=True, prepayment_percent=0.5)
         self._pay(order, order.amount_total * 0.5, "down")
@@ -155,7 +122,7 @@ class TestRenewalPaymentGate(ExpiryCommon, PaymentCommon):
         order = self._quotation(require_payment=True, prepayment_percent=0.5)
         self._pay(order, order.amount_total * 0.5, "down")
         invoice = self._invoice_and_register_payment(order, amount=False)
-        self._write_off(invoice)
+        self._settle_with_entry(invoice)
         self.assertEqual(invoice.payment_state, "paid")
         self.assertFalse(order.expiry_renewal_released)
         self.assertFalse(self._done_terms())

@@ -243,35 +243,7 @@ class TestRenewalWayBack(ExpiryCommon):
 
     def test_writing_off_the_renewal_invoice_rolls_it_back(self):
         _order, invoice = self._invoiced_renewal()
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        loss = self.env["account.account"].search(
-            [("account_type", "=", "expense"), ("company_ids", "in", invoice.company_id.ids)], limit=1
-        )
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", invoice.company_id.id)], limit=1
-        )
-        write_off = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": receivable.account_id.id,
-                            "partner_id": invoice.commercial_partner_id.id,
-                            "credit": invoice.amount_total,
-                        }
-                    ),
-                    Command.create({"account_id": loss.id, "debit": invoice.amount_total}),
-                ],
-            }
-        )
-        write_off.action_post()
-        (
-            receivable | write_off.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
-        ).reconcile()
+        self._settle_with_entry(invoice)
         self.assertEqual(invoice.payment_state, "paid")
         self.assertRolledBack()
 
@@ -390,9 +362,6 @@ class TestRenewalWayBack(ExpiryCommon):
     def test_moving_the_receivable_to_doubtful_debtors_is_no_write_off(self):
         """The debt is still owed on another receivable account: the renewal stays."""
         _order, invoice = self._invoiced_renewal()
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
         doubtful = self.env["account.account"].create(
             {
                 "name": "Doubtful debtors",
@@ -402,32 +371,7 @@ class TestRenewalWayBack(ExpiryCommon):
                 "company_ids": [Command.set(invoice.company_id.ids)],
             }
         )
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", invoice.company_id.id)], limit=1
-        )
-        partner = invoice.commercial_partner_id
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": receivable.account_id.id,
-                            "partner_id": partner.id,
-                            "credit": invoice.amount_total,
-                        }
-                    ),
-                    Command.create(
-                        {"account_id": doubtful.id, "partner_id": partner.id, "debit": invoice.amount_total}
-                    ),
-                ],
-            }
-        )
-        entry.action_post()
-        (
-            receivable | entry.line_ids.filtered(lambda line: line.account_id == receivable.account_id)
-        ).reconcile()
+        self._settle_with_entry(invoice, doubtful)
         self.assertEqual(self.deadline.date_expiry, date(2028, 3, 31))
 
 
