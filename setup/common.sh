@@ -34,7 +34,10 @@ EXPIRY_ADDONS="expiry_management,expiry_management_portal,expiry_management_mass
 # Optional addons, each tested on a database of its own: installed, they
 # change how the core works (queue_job: the daily pass runs in jobs).
 EXPIRY_OPTIONAL_ADDONS="expiry_management_queue_job"
-# What the demo and test databases get: our addons and the demo payment provider.
+# What the demo and pytest's test databases get: our addons and the demo
+# payment provider (the demo shop's means of payment). No test needs it: the
+# tests pay with Odoo's own test provider (payment's PaymentCommon), and
+# setup/test-odoo-runner runs each addon's tests without payment_demo.
 EXPIRY_INSTALL="$EXPIRY_ADDONS,payment_demo"
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -349,8 +352,8 @@ db_exists() {
 drop_db() {
     local psql
     psql="$(pg_bin psql)"
-    PGPASSWORD="$DB_PASSWORD" "$psql" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -qc \
-        "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+    PGPASSWORD="$DB_PASSWORD" PGOPTIONS="--client-min-messages=warning" "$psql" -h "$DB_HOST" -p "$DB_PORT" \
+        -U "$DB_USER" -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
     rm -rf "$EXPIRY_STATE/data/filestore/$1"
 }
 

@@ -136,3 +136,72 @@ def test_another_odoo_tree_is_refused(tmp_path):
     assert result.returncode != 0
     assert "pinned" in result.stderr
     assert _common(f"verify_odoo_tree {tmp_path}", {"ODOO_SRC_TREE_SHA256": "any"}).returncode == 0
+
+
+def _manifest(addon):
+    import ast
+
+    return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+
+
+def _our_closure(addon):
+    """The addon and every addon of ours it depends on, directly or not."""
+    seen, todo = set(), [addon]
+    while todo:
+        name = todo.pop()
+        if name not in seen and (ROOT / name / "__manifest__.py").is_file():
+            seen.add(name)
+            todo.extend(_manifest(name).get("depends", []))
+    return seen
+
+
+def test_the_runner_installs_each_addon_with_its_declared_dependencies_only():
+    """setup/test-odoo-runner runs each addon's tests on a database copied
+    from a template holding only Odoo modules that the addon (or an addon of
+    ours it depends on) declares: never another addon of ours, never
+    payment_demo; then odoo-bin installs the addon itself."""
+    result = _common("")  # the Odoo source and the virtualenv are there
+    assert result.returncode == 0, result.stderr
+    plan = subprocess.run(
+        [str(ROOT / "setup" / "test-odoo-runner"), "--plan"], capture_output=True, text=True, timeout=600
+    )
+    assert plan.returncode == 0, plan.stderr
+    lines = [line.split() for line in plan.stdout.splitlines()]
+    templates = {line[1]: set(line[3].split(",")) for line in lines if line[0] == "tpl"}
+    runs = {line[1]: line[2] for line in lines if line[0] == "run"}
+    addons = _common('echo "$EXPIRY_ADDONS"').stdout.strip().split(",")
+    assert sorted(runs) == sorted(addons)
+    for addon, template in runs.items():
+        declared = {dep for mod in _our_closure(addon) for dep in _manifest(mod)["depends"]}
+        if template != "-":
+            assert templates[template] <= declared - _our_closure(addon), (addon, template)
+    assert "payment_demo" not in plan.stdout
+    # the portal's templates are shared: website_sale is installed once
+    assert runs["expiry_management_collection_portal"] == runs["expiry_management_portal"]
+    assert ["serve", "expiry_management_collection_portal"] in lines
+    refused = subprocess.run(
+        [str(ROOT / "setup" / "test-odoo-runner"), "--plan"],
+        env=dict(os.environ, EXPIRY_RUNNER_ADDONS="expiry_management,nope"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert refused.returncode != 0
+    assert "nope is not one of" in refused.stderr
+
+
+def test_no_test_needs_payment_demo_unless_its_addon_declares_it():
+    """Odoo's runner installs an addon without payment_demo when no manifest
+    declares it: the tests pay with Odoo's own test provider (PaymentCommon)."""
+    markers = ("payment_provider_demo", "/payment/demo", "payWithDemo", "payment_demo.")
+    for manifest in sorted(ROOT.glob("*/__manifest__.py")):
+        addon = manifest.parent.name
+        if any("payment_demo" in _manifest(mod)["depends"] for mod in _our_closure(addon)):
+            continue
+        for path in [
+            *(ROOT / addon / "tests").glob("*.py"),
+            *(ROOT / addon / "static" / "tests").rglob("*.js"),
+        ]:
+            text = path.read_text()
+            for marker in markers:
+                assert marker not in text, f"{path.relative_to(ROOT)} needs payment_demo ({marker})"

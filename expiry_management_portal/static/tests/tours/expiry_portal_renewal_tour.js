@@ -41,7 +41,8 @@ registry.category("web_tour.tours").add("expiry_portal_renewal", {
                 }
             },
         },
-        ...shopTourUtils.payWithDemo(),
+        // Odoo's test payment provider (PaymentCommon), the only one offered
+        shopTourUtils.pay(),
         {
             content: "Back to the deadline in the portal",
             trigger: ".oe_website_sale_tx_status",
