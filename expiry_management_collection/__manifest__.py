@@ -5,7 +5,7 @@
     "summary": "Collect what customers owe on their policies and contracts: aging, "
     "a collection ladder by e-mail, SMS, call, visit and letter, payment plans, "
     "hand-over to a collection agency and portfolio analysis.",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",
@@ -13,6 +13,7 @@
     "installable": True,
     "depends": ["expiry_management", "account", "sms"],
     "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/ir.model.access.csv",
         "security/expiry_collection_rules.xml",

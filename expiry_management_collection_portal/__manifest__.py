@@ -4,7 +4,7 @@
     "name": "Expiry Management - Collection in the Portal",
     "summary": "Customers see on their portal deadline what they owe, their payment plan "
     "and whether the case was handed over.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Accounting/Accounting",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

@@ -1,60 +1,151 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-UNPAID_RENEWAL_INVOICE_DOMAIN = [
+# What a customer owes, defined once (the collection addon builds on it):
+#: a customer invoice still owed: posted, not paid, not in payment, not reversed
+OPEN_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
     ("state", "=", "posted"),
     ("payment_state", "in", ("not_paid", "partial")),
 ]
+#: an open item: an open invoice linked to a deadline (the "Unpaid Renewals" list)
+OPEN_ITEM_DOMAIN = OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "!=", False)]
+
+
+def days_overdue(due_date, today):
+    """Whole days ``today`` is past ``due_date`` (0 when not yet overdue;
+    an item due today is not overdue)."""
+    if not due_date:
+        return 0
+    return max((today - due_date).days, 0)
 
 
 class AccountMove(models.Model):
-    """Invoices of renewal orders, for the collection follow-up."""
+    """The invoices a deadline is owed: its renewal orders' invoices and any
+    customer invoice linked to it by hand (e.g. premium instalments)."""
 
     _inherit = "account.move"
 
-    expiry_deadline_ids = fields.Many2many(
+    expiry_deadline_id = fields.Many2one(
         "expiry.deadline",
-        string="Renewed Deadlines",
-        compute="_compute_expiry_deadline_ids",
-        search="_search_expiry_deadline_ids",
-        groups="expiry_management.group_expiry_user",
+        string="Deadline",
+        compute="_compute_expiry_deadline_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        groups="base.group_user",
+        help="The policy, contract or licence this invoice is for: what it still owes is followed on the "
+        "deadline.",
     )
     expiry_days_overdue = fields.Integer(
         string="Days Overdue",
         compute="_compute_expiry_days_overdue",
-        help="Days since the due date of an unpaid invoice, in the company's time zone.",
+        help="Days since the due date (or, without one, the invoice date) of an unpaid invoice, in the "
+        "company's time zone.",
     )
 
+    def init(self):
+        result = super().init()
+        # What the unpaid list, the figures and the collection pass read.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS account_move_expiry_open_idx
+                ON account_move (company_id, invoice_date_due, expiry_deadline_id)
+             WHERE expiry_deadline_id IS NOT NULL AND move_type = 'out_invoice'
+               AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
+            """
+        )
+        return result
+
     @api.depends("invoice_line_ids.sale_line_ids.deadline_id")
-    def _compute_expiry_deadline_ids(self):
+    def _compute_expiry_deadline_id(self):
         for move in self:
-            move.expiry_deadline_ids = move.invoice_line_ids.sale_line_ids.deadline_id
+            deadlines = move.invoice_line_ids.sale_line_ids.deadline_id
+            if deadlines:
+                move.expiry_deadline_id = deadlines[:1]
+            elif not move.expiry_deadline_id:
+                move.expiry_deadline_id = False
 
-    def _search_expiry_deadline_ids(self, operator, value):
-        return [("invoice_line_ids.sale_line_ids.deadline_id", operator, value)]
+    @api.constrains("expiry_deadline_id", "partner_id")
+    def _check_expiry_deadline_partner(self):
+        for move in self.filtered("expiry_deadline_id"):
+            # sudo: compares the customers only; the deadline is named only if the user may read it
+            deadline = move.expiry_deadline_id.sudo()
+            if deadline.commercial_partner_id != move.commercial_partner_id:
+                if not move.expiry_deadline_id.has_access("read"):
+                    raise ValidationError(
+                        self.env._(
+                            "The invoice %(invoice)s is for %(partner)s, not for the customer of this deadline.",
+                            invoice=move.display_name,
+                            partner=move.commercial_partner_id.display_name,
+                        )
+                    )
+                raise ValidationError(
+                    self.env._(
+                        "The invoice %(invoice)s is for %(partner)s, not for the customer of the deadline %(deadline)s.",
+                        invoice=move.display_name,
+                        partner=move.commercial_partner_id.display_name,
+                        deadline=deadline.display_name,
+                    )
+                )
 
-    @api.depends("invoice_date_due", "payment_state", "company_id")
+    # ------------------------------------------------------------------
+    # The open items: one rule for the lists, the figures and the collection
+    # ------------------------------------------------------------------
+    def _expiry_owed_since(self):
+        """The date this invoice is owed from: its due date, else its invoice date."""
+        self.ensure_one()
+        return self.invoice_date_due or self.invoice_date
+
+    def _expiry_days_overdue(self, today):
+        """Days this invoice is overdue on ``today`` (0 unless it is open)."""
+        self.ensure_one()
+        if not self.filtered_domain(OPEN_INVOICE_DOMAIN):
+            return 0
+        return days_overdue(self._expiry_owed_since(), today)
+
+    @api.depends("invoice_date_due", "invoice_date", "move_type", "state", "payment_state", "company_id")
     def _compute_expiry_days_overdue(self):
         Deadline = self.env["expiry.deadline"]
+        todays = {}
         for move in self:
-            unpaid = move.payment_state in ("not_paid", "partial") and move.invoice_date_due
-            today = Deadline._company_today(move.company_id) if unpaid else None
-            move.expiry_days_overdue = max((today - move.invoice_date_due).days, 0) if unpaid else 0
+            company = move.company_id
+            if company not in todays:
+                todays[company] = Deadline._company_today(company)
+            move.expiry_days_overdue = move._expiry_days_overdue(todays[company])
+
+    def _expiry_open_items(self, today):
+        """What is still owed on these invoices and when it was due:
+        ``[(move, due date, residual in the company currency, source)]``,
+        for the open items among them (OPEN_ITEM_DOMAIN) of their deadline's
+        company. ``source`` is False here: the collection addon owes an
+        invoice on a payment plan as the plan's instalments (their lines).
+
+        :param today: the day the amounts are converted on
+        """
+        return [
+            (move, move._expiry_owed_since(), move.amount_residual_signed, False)
+            for move in self._expiry_open_moves()
+        ]
+
+    def _expiry_open_moves(self):
+        """These invoices that are open items: of a deadline of their company."""
+        # sudo: compares the companies only
+        return self.filtered_domain(OPEN_ITEM_DOMAIN).filtered(
+            lambda m: m.company_id == m.expiry_deadline_id.sudo().company_id
+        )
 
     def action_expiry_schedule_collection_call(self):
         """Plan a payment reminder call for each unpaid renewal invoice."""
         if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only invoicing users can plan payment reminder calls."))
         self.check_access("write")
-        if any(
-            move.move_type != "out_invoice"
-            or move.state != "posted"
-            or move.payment_state not in ("not_paid", "partial")
-            for move in self
-        ):
+        if self.filtered_domain(OPEN_INVOICE_DOMAIN) != self:
             raise UserError(
                 self.env._("Payment reminder calls are planned for unpaid customer invoices only.")
             )

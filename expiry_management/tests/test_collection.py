@@ -34,7 +34,7 @@ class TestCollection(ExpiryCommon):
         self.assertTrue(deadline.renewal_unpaid)
         self.assertEqual(deadline.renewal_invoice_ids, invoice)
         self.assertEqual(deadline.renewal_amount_due, invoice.amount_residual)
-        self.assertEqual(invoice.expiry_deadline_ids, deadline)
+        self.assertEqual(invoice.expiry_deadline_id, deadline)
         self.assertEqual(invoice.expiry_days_overdue, 9)
         Deadline = self.env["expiry.deadline"]
         ids = (deadline | untouched).ids

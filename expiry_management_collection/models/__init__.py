@@ -17,4 +17,5 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    sms_sms,
 )

@@ -5,42 +5,23 @@ import logging
 
 from markupsafe import Markup, escape
 
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import Command, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReadError
 
-from ..tools import days_overdue
-
 _logger = logging.getLogger(__name__)
-
-# Customer invoices the collection follows: posted and not fully paid.
-OPEN_INVOICE_DOMAIN = [
-    ("move_type", "=", "out_invoice"),
-    ("state", "=", "posted"),
-    ("payment_state", "in", ("not_paid", "partial")),
-]
 
 
 class AccountMove(models.Model):
-    """The invoices a deadline collects: its renewal orders' invoices and any
-    customer invoice linked to it by hand (e.g. premium instalments)."""
+    """The invoices a deadline collects. What is owed is the core's rule
+    (expiry_management: OPEN_INVOICE_DOMAIN, OPEN_ITEM_DOMAIN, the stored link
+    ``expiry_deadline_id``, ``_expiry_open_items`` and ``_expiry_days_overdue``);
+    the collection only owes an invoice on a running payment plan as its
+    instalments."""
 
     _inherit = "account.move"
 
-    expiry_deadline_id = fields.Many2one(
-        "expiry.deadline",
-        string="Deadline",
-        compute="_compute_expiry_deadline_id",
-        store=True,
-        readonly=False,
-        index="btree_not_null",
-        copy=False,
-        tracking=True,
-        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
-        groups="base.group_user",
-        help="The policy, contract or licence this invoice is for: its collection is followed on the deadline.",
-    )
     expiry_collection_reason_id = fields.Many2one(
         "expiry.collection.reason",
         string="Late Payment Reason",
@@ -71,82 +52,31 @@ class AccountMove(models.Model):
             )
         return super().write(vals)
 
-    def init(self):
-        result = super().init()
-        # What the collection pass, the figures and the analysis read.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS account_move_expiry_open_idx
-                ON account_move (company_id, invoice_date_due, expiry_deadline_id)
-             WHERE expiry_deadline_id IS NOT NULL AND move_type = 'out_invoice'
-               AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
-            """
-        )
-        return result
-
-    @api.depends("invoice_line_ids.sale_line_ids.deadline_id")
-    def _compute_expiry_deadline_id(self):
-        for move in self:
-            deadlines = move.invoice_line_ids.sale_line_ids.deadline_id
-            if deadlines:
-                move.expiry_deadline_id = deadlines[:1]
-            elif not move.expiry_deadline_id:
-                move.expiry_deadline_id = False
-
-    @api.constrains("expiry_deadline_id", "partner_id")
-    def _check_expiry_deadline_partner(self):
-        for move in self.filtered("expiry_deadline_id"):
-            # sudo: compares the customers only; the deadline is named only if the user may read it
-            deadline = move.expiry_deadline_id.sudo()
-            if deadline.commercial_partner_id != move.commercial_partner_id:
-                if not move.expiry_deadline_id.has_access("read"):
-                    raise ValidationError(
-                        self.env._(
-                            "The invoice %(invoice)s is for %(partner)s, not for the customer of this deadline.",
-                            invoice=move.display_name,
-                            partner=move.commercial_partner_id.display_name,
-                        )
-                    )
-                raise ValidationError(
-                    self.env._(
-                        "The invoice %(invoice)s is for %(partner)s, not for the customer of the deadline %(deadline)s.",
-                        invoice=move.display_name,
-                        partner=move.commercial_partner_id.display_name,
-                        deadline=deadline.display_name,
-                    )
-                )
-
     # ------------------------------------------------------------------
-    # The open items: one rule for the figures, the pass and the portal
+    # The open items: the core's rule, with the payment plans
     # ------------------------------------------------------------------
     def _expiry_open_items(self, today):
-        """What is still owed on these invoices and when it was due:
-        ``[(move, due date, residual in the company currency, plan line)]``.
-
-        An invoice on an active payment plan is owed as the plan's unpaid
-        instalments (their own due dates); any other as its residual on its
-        due date.
-        """
-        items = []
-        for move in self.filtered_domain(OPEN_INVOICE_DOMAIN):
-            plan = move.expiry_collection_plan_id
-            if plan and plan.state == "active":
-                continue
-            items.append(
-                (move, move.invoice_date_due or move.invoice_date, move.amount_residual_signed, False)
-            )
-        for plan in self.expiry_collection_plan_id.filtered(lambda p: p.state == "active"):
+        """The core's open items, where an invoice on an active payment plan
+        is owed as the plan's unpaid instalments (their own due dates, the
+        plan line as the item's source) instead of its residual."""
+        items = [
+            item
+            for item in super()._expiry_open_items(today)
+            if item[0].expiry_collection_plan_id.state != "active"
+        ]
+        open_moves = self._expiry_open_moves()
+        plans = open_moves.expiry_collection_plan_id.filtered(lambda p: p.state == "active")
+        for plan in plans:
             for line in plan.line_ids:
                 residual = line.amount - line.amount_paid
                 if plan.currency_id.compare_amounts(residual, 0) > 0:
                     amount = plan.currency_id._convert(
                         residual, plan.company_id.currency_id, plan.company_id, today
                     )
-                    items.append((plan.move_ids[:1], line.date_due, amount, line))
+                    items.append(
+                        ((plan.move_ids & open_moves)[:1] or plan.move_ids[:1], line.date_due, amount, line)
+                    )
         return items
-
-    def _expiry_days_overdue(self, today):
-        return days_overdue(self.invoice_date_due or self.invoice_date, today)
 
     # ------------------------------------------------------------------
     # The invoice PDF, for the collection e-mails

@@ -5,17 +5,11 @@ channel. Preparing the rows: expiry_collection_log_prepare.py; processing
 them (e-mail, SMS, activities): expiry_collection_log_send.py."""
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from .collection_access import MONEY
 from .expiry_collection_step import CHANNELS
 
-LOG_STATES = [
-    ("scheduled", "Scheduled"),
-    ("done", "Done"),
-    ("cancelled", "Cancelled"),
-    ("failed", "Failed"),
-]
+# Why a collection step was cancelled (besides "stale" and "user", see the mixin).
 CANCEL_CODES = [
     ("paid", "Paid"),
     ("superseded", "Later step due"),
@@ -23,7 +17,6 @@ CANCEL_CODES = [
     ("handed_over", "Handed over"),
     ("written_off", "Written off"),
     ("step", "Step archived"),
-    ("user", "By a user"),
 ]
 
 
@@ -68,7 +61,7 @@ class ExpiryCollectionLog(models.Model):
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     partner_id = fields.Many2one(related="deadline_id.commercial_partner_id", string="Customer")
     collector_id = fields.Many2one(related="deadline_id.collector_id", string="Collector")
-    state = fields.Selection(LOG_STATES, default="scheduled", required=True, readonly=True, index=True)
+    state = fields.Selection(selection_add=[("queued",), ("done", "Done")], ondelete={"done": "cascade"})
     date_due = fields.Date(string="Due On", required=True, readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
     amount = fields.Monetary(
@@ -79,14 +72,10 @@ class ExpiryCollectionLog(models.Model):
         help="What the invoice still owed when the step was taken.",
     )
     currency_id = fields.Many2one(related="move_id.currency_id")
-    cancel_code = fields.Selection(CANCEL_CODES, string="Cancelled Because", readonly=True)
-    mail_id = fields.Many2one(
-        "mail.mail", string="E-mail", readonly=True, ondelete="set null", index="btree_not_null"
-    )
+    cancel_code = fields.Selection(selection_add=CANCEL_CODES)
     sms_id = fields.Many2one(
         "sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null"
     )
-    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", index="btree_not_null")
 
     _sql_constraints = [
         (
@@ -105,46 +94,5 @@ class ExpiryCollectionLog(models.Model):
     # ------------------------------------------------------------------
     # User actions
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if not self.env.su:
-            raise UserError(self.env._("Use the buttons to process, cancel or retry a collection step."))
-        return super().write(vals)
-
-    def action_process_now(self):
+    def _step_check_user_access(self, operation):
         self._expiry_check_collection_access("read")
-        if self.filtered(lambda r: r.state != "scheduled"):
-            raise UserError(self.env._("Only scheduled collection steps can be processed."))
-        self._step_lock_for_user()
-        self.sudo()._step_process()  # sudo: rights checked above; the step mails and logs as the desk
-        failed = self.filtered(lambda r: r.state == "failed")
-        if failed:
-            raise UserError(self.env._("The collection step failed: %s", "; ".join(failed.mapped("error"))))
-        return True
-
-    def action_cancel(self):
-        self._expiry_check_collection_access("read")
-        if self.filtered(lambda r: r.state != "scheduled"):
-            raise UserError(self.env._("Only scheduled collection steps can be cancelled."))
-        self._step_lock_for_user()
-        # sudo: rights checked above; the log is written by the module only
-        self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
-        return True
-
-    def action_retry(self):
-        """Schedule failed steps again (e.g. after fixing the customer's number)."""
-        self._expiry_check_collection_access("read")
-        if self.filtered(lambda r: r.state != "failed"):
-            raise UserError(self.env._("Only failed collection steps can be retried."))
-        Deadline = self.env["expiry.deadline"]
-        for log in self.sudo():  # sudo: rights checked above; the log is written by the module only
-            log.write(
-                {
-                    "state": "scheduled",
-                    "error": False,
-                    "date_due": max(log.date_due, Deadline._company_today(log.company_id)),
-                }
-            )
-        return True
-
-    def _set_cancelled(self, reason, code=False, values=None):
-        return super()._set_cancelled(reason, dict(values or {}, cancel_code=code))

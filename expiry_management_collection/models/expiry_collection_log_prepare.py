@@ -11,6 +11,10 @@ from odoo.tools import SQL
 
 from ..tools import next_step
 
+# The states of a step the next one waits for: not taken yet, its e-mail not
+# delivered yet, or failed until a person retries or cancels it.
+WAITING_STATES = ("scheduled", "queued", "failed")
+
 
 class ExpiryCollectionLog(models.Model):
     _inherit = "expiry.collection.log"
@@ -40,7 +44,10 @@ class ExpiryCollectionLog(models.Model):
     def _prepare_invoice_rows(self, company, today, steps):
         """Rows of the step due today for each overdue invoice of
         ``company`` that is not on a running payment plan, not handed over
-        and has no step waiting: one query for all of them."""
+        and has no step waiting: one query for all of them. A step waiting
+        is one scheduled, one whose e-mail is not delivered yet (queued), or
+        one that failed until a person retries or cancels it: the ladder
+        never escalates on a customer who was not told."""
         self.env["account.move"].flush_model()
         self.env["expiry.deadline"].flush_model()
         self.env["expiry.collection.plan"].flush_model()
@@ -59,7 +66,7 @@ class ExpiryCollectionLog(models.Model):
                          FROM expiry_collection_log l
                          JOIN expiry_collection_step s ON s.id = l.step_id
                         WHERE l.move_id = m.id AND l.instalment_id IS NULL
-                          AND l.state IN ('done', 'failed')
+                          AND (l.state IN ('done', 'failed') OR l.cancel_code = 'stale')
                      GROUP BY s.offset_days
                      ORDER BY s.offset_days DESC
                         LIMIT 1
@@ -73,22 +80,39 @@ class ExpiryCollectionLog(models.Model):
                    AND d.collection_agency_id IS NULL
                    AND NOT EXISTS (
                        SELECT 1 FROM expiry_collection_log w
-                        WHERE w.move_id = m.id AND w.instalment_id IS NULL AND w.state = 'scheduled'
+                        WHERE w.move_id = m.id AND w.instalment_id IS NULL
+                          AND w.state IN %(waiting)s
                    )
                 """,
                 company=company.id,
                 latest_base=today - timedelta(days=first_offset),
+                waiting=WAITING_STATES,
             )
         )
         keys = self._ladder_keys(steps)
         by_id = {step.id: step for step in steps}
+        stale_before = self._stale_before(company, today)
         values = []
         for move_id, deadline_id, base, last_offset, last_date in rows:
             last = (last_offset, last_date) if last_offset is not None else None
             step_id = next_step(keys, base, last, today)
             if step_id:
-                values += self._prepare_row_values(by_id[step_id], move_id, deadline_id, company, today)
+                stale = next_step(keys, base, last, stale_before) == step_id
+                values += self._prepare_row_values(
+                    by_id[step_id], move_id, deadline_id, company, today, stale=stale
+                )
         return values
+
+    @api.model
+    def _stale_before(self, company, today):
+        """The last day of a step too old to be taken late (the catch-up
+        tolerance of the timed e-mails): when the pass did not run for days
+        (or runs for the first time), a step that fell due before it is
+        recorded as cancelled ("stale"), not sent: the ladder goes on with
+        the next step on its day (a stale step counts as passed: the ladder
+        keeps its rhythm and reaches its final notice)."""
+        catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days", company)
+        return today - timedelta(days=catchup + 1)
 
     @api.model
     def _prepare_instalment_rows(self, company, today, steps):
@@ -112,13 +136,16 @@ class ExpiryCollectionLog(models.Model):
         for log in self.sudo().search(
             [("instalment_id", "in", missed.ids), ("step_id", "!=", False)], order="date_due"
         ):
-            if log.state == "scheduled":
+            if log.state in WAITING_STATES:
                 done[log.instalment_id.id] = "busy"
-            elif log.state in ("done", "failed") and done.get(log.instalment_id.id) != "busy":
+            elif (log.state == "done" or log.cancel_code == "stale") and done.get(
+                log.instalment_id.id
+            ) != "busy":
                 previous = done.get(log.instalment_id.id)
                 if not previous or log.step_id.offset_days >= previous[0]:
                     done[log.instalment_id.id] = (log.step_id.offset_days, log.date_due)
         grace = company.expiry_plan_grace_days
+        stale_before = self._stale_before(company, today)
         values = []
         for line in missed:
             if done.get(line.id) == "busy":
@@ -133,8 +160,15 @@ class ExpiryCollectionLog(models.Model):
             keys = [(step.offset_days, False, step.id) for step in ladder]
             step_id = next_step(keys, base, done.get(line.id), today)
             if step_id:
+                stale = next_step(keys, base, done.get(line.id), stale_before) == step_id
                 values += self._prepare_row_values(
-                    ladder.browse(step_id), plan.move_ids[:1].id, plan.deadline_id.id, company, today, line.id
+                    ladder.browse(step_id),
+                    plan.move_ids[:1].id,
+                    plan.deadline_id.id,
+                    company,
+                    today,
+                    line.id,
+                    stale=stale,
                 )
         return values
 
@@ -172,8 +206,22 @@ class ExpiryCollectionLog(models.Model):
         ]
 
     @api.model
-    def _prepare_row_values(self, step, move_id, deadline_id, company, today, instalment_id=None):
-        """The rows of ``step`` for one invoice (or instalment): one per channel."""
+    def _prepare_row_values(
+        self, step, move_id, deadline_id, company, today, instalment_id=None, stale=False
+    ):
+        """The rows of ``step`` for one invoice (or instalment): one per
+        channel; cancelled at once when the step is ``stale`` (see
+        _stale_before)."""
+        closed = {}
+        if stale:
+            closed = {
+                "state": "cancelled",
+                "cancel_code": "stale",
+                "error": self.env._(
+                    "Not taken: the step fell due more than %s days before the collection pass ran.",
+                    self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days", company),
+                ),
+            }
         return [
             {
                 "move_id": move_id,
@@ -183,6 +231,7 @@ class ExpiryCollectionLog(models.Model):
                 "channel": channel,
                 "company_id": company.id,
                 "date_due": today,
+                **closed,
             }
             for channel in step._get_channels()
         ]
@@ -194,10 +243,12 @@ class ExpiryCollectionLog(models.Model):
         if not values:
             return self.browse()
         columns = ["move_id", "deadline_id", "step_id", "instalment_id", "channel", "company_id", "date_due"]
+        columns += ["state", "cancel_code", "error"]
+        defaults = {"state": "scheduled", "cancel_code": None, "error": None}
         rows = self.env.execute_query(
             SQL(
                 """
-                INSERT INTO expiry_collection_log (%s, state, create_uid, write_uid, create_date, write_date)
+                INSERT INTO expiry_collection_log (%s, create_uid, write_uid, create_date, write_date)
                 VALUES %s
                 ON CONFLICT DO NOTHING
                 RETURNING id
@@ -205,8 +256,10 @@ class ExpiryCollectionLog(models.Model):
                 SQL(", ").join(SQL.identifier(column) for column in columns),
                 SQL(", ").join(
                     SQL(
-                        "(%s, 'scheduled', %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
-                        SQL(", ").join(SQL("%s", vals[column]) for column in columns),
+                        "(%s, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
+                        SQL(", ").join(
+                            SQL("%s", vals.get(column, defaults.get(column))) for column in columns
+                        ),
                         self.env.uid,
                         self.env.uid,
                     )
@@ -234,7 +287,15 @@ class ExpiryCollectionLog(models.Model):
         plans._close_paid()
         # sudo: see above
         waiting = self.sudo().search([("company_id", "=", company.id), ("state", "=", "scheduled")])
-        waiting._cancel_invalid()
+        valid = waiting._cancel_invalid()
+        # left scheduled while the pass did not run for days: not taken late
+        valid.filtered(lambda r: r.date_due <= self._stale_before(company, today))._set_cancelled(
+            self.env._(
+                "Not taken: it was due more than %s days ago when the collection pass ran.",
+                self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days", company),
+            ),
+            "stale",
+        )
         done = self.sudo().search(  # sudo: see above
             [
                 ("company_id", "=", company.id),

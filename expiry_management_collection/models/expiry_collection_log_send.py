@@ -39,10 +39,14 @@ class ExpiryCollectionLog(models.Model):
                         channel, lambda error: self.env._("The activity could not be planned: %s", error)
                     ),
                 )
-        if by_channel.get("email"):
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
-        if by_channel.get("sms"):
-            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+        # wake Odoo's mail and SMS queues up (never an env.ref that raises)
+        for channel, xmlid in (
+            ("email", "mail.ir_cron_mail_scheduler_action"),
+            ("sms", "sms.ir_cron_sms_scheduler_action"),
+        ):
+            cron = by_channel.get(channel) and self.env.ref(xmlid, raise_if_not_found=False)
+            if cron:
+                cron._trigger()
         return done
 
     def _split_unique_subjects(self):
@@ -143,7 +147,8 @@ class ExpiryCollectionLog(models.Model):
         rows._mark_done("sms_id", dict(zip(rows, sms, strict=True)))
 
     def _process_call(self):
-        self._process_activity("expiry_management_collection.mail_activity_type_collection_call")
+        # the one activity type of a payment call: the core's (also the invoice's "Plan Call")
+        self._process_activity("expiry_management.mail_activity_type_payment_reminder")
 
     def _process_visit(self):
         self._process_activity("expiry_management_collection.mail_activity_type_collection_visit")
@@ -201,10 +206,15 @@ class ExpiryCollectionLog(models.Model):
     # Done
     # ------------------------------------------------------------------
     def _mark_done(self, link_field, links):
-        """Mark these rows done, link each to what was created
-        (``links``: {row: record}) and record what was owed, in one UPDATE,
-        and log them."""
-        self.write({"state": "done", "date_done": fields.Datetime.now(), "error": False})
+        """Mark these rows done (queued for an e-mail or an SMS: done when the
+        mail server or the SMS provider accepted it, see expiry_management's
+        mail_mail.py and sms_sms.py), link each
+        to what was created (``links``: {row: record}) and record what was
+        owed, in one UPDATE, and log them."""
+        if link_field in ("mail_id", "sms_id"):
+            self._step_queued()
+        else:
+            self.write({"state": "done", "date_done": fields.Datetime.now(), "error": False})
         self.flush_recordset()
         self.env.cr.execute(
             SQL(

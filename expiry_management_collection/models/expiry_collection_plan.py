@@ -3,8 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.expiry_management.models.account_move import OPEN_ITEM_DOMAIN
+
 from ..tools import allocate_payments
-from .account_move import OPEN_INVOICE_DOMAIN
 from .collection_access import MONEY
 
 #: set by the plan's own actions (agree, cancel, reset to draft, paid)
@@ -160,7 +161,7 @@ class ExpiryCollectionPlan(models.Model):
             moves = plan.move_ids
             if not moves:
                 raise ValidationError(self.env._("Choose the invoices the plan pays."))
-            if moves.filtered_domain(OPEN_INVOICE_DOMAIN) != moves:
+            if moves.filtered_domain(OPEN_ITEM_DOMAIN) != moves:
                 raise ValidationError(
                     self.env._("A payment plan only covers posted invoices that are not fully paid.")
                 )
@@ -276,7 +277,7 @@ class ExpiryCollectionPlan(models.Model):
     def _close_paid(self):
         """Running plans whose invoices are paid are done."""
         paid = self.filtered(
-            lambda p: p.state == "active" and not p.move_ids.filtered_domain(OPEN_INVOICE_DOMAIN)
+            lambda p: p.state == "active" and not p.move_ids.filtered_domain(OPEN_ITEM_DOMAIN)
         )
         if paid:
             # sudo: the daily pass closes paid plans and frees their invoices

@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+#: the steps of the collection ladder in the daily pass
+COLLECTION_STEPS = ("settle collection", "prepare collection", "take collection steps")
+
 
 class ExpiryDailyPass(models.AbstractModel):
     """The collection ladder runs in the daily pass, after the reminders:
@@ -28,17 +31,13 @@ class ExpiryDailyPass(models.AbstractModel):
 
     @api.model
     def _run_collection(self):
-        """The collection steps alone, for every company (one batch each)."""
-        batch = self._get_batch_size()
+        """The collection steps alone, for every company (one batch each),
+        with the error policy of the daily pass (_run_company)."""
         done = remaining = 0
         # sudo: the scheduled action runs the collection of every company
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
-            today = self.env["expiry.deadline"]._company_today(company)
-            for _name, step in self._get_collection_steps(company, today, batch):
-                with self.env.cr.savepoint():
-                    result = step()
-                if isinstance(result, tuple):
-                    done += result[0]
-                    remaining += result[1]
+            count, left = self._run_company(company, only=COLLECTION_STEPS)
+            done += count
+            remaining += left
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining

@@ -7,8 +7,9 @@ import operator as py_operator
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import AGING_BUCKETS, aging_bucket, days_overdue
-from .account_move import OPEN_INVOICE_DOMAIN
+from odoo.addons.expiry_management.models.account_move import OPEN_ITEM_DOMAIN, days_overdue
+
+from ..tools import AGING_BUCKETS, aging_bucket
 from .collection_access import MONEY
 
 COLLECTION_STATES = [
@@ -43,9 +44,6 @@ class ExpiryDeadline(models.Model):
     _inherit = "expiry.deadline"
 
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
-    collection_move_ids = fields.One2many(
-        "account.move", "expiry_deadline_id", string="Invoices", readonly=True, groups=MONEY
-    )
     collection_invoice_ids = fields.Many2many(
         "account.move",
         string="Open Invoices",
@@ -186,7 +184,8 @@ class ExpiryDeadline(models.Model):
             )[:1]
 
     # ------------------------------------------------------------------
-    # The figures: one rule (account.move._expiry_open_items)
+    # The figures: the core's rule (account.move._expiry_open_items, extended
+    # here with the payment plans), the same as the core's renewal_amount_due
     # ------------------------------------------------------------------
     def _get_collection_figures(self):
         """``{deadline id: figures}`` for these deadlines, from their open
@@ -197,7 +196,7 @@ class ExpiryDeadline(models.Model):
             self.env["account.move"]
             .sudo()
             .search(
-                OPEN_INVOICE_DOMAIN
+                OPEN_ITEM_DOMAIN
                 + [
                     ("expiry_deadline_id", "in", self._origin.ids),
                     ("company_id", "in", self._origin.company_id.ids),
@@ -205,7 +204,7 @@ class ExpiryDeadline(models.Model):
             )
         )
         by_deadline = {}
-        for move in moves.filtered(lambda m: m.company_id == m.expiry_deadline_id.company_id):
+        for move in moves._expiry_open_moves():
             by_deadline[move.expiry_deadline_id.id] = (
                 by_deadline.get(move.expiry_deadline_id.id, moves.browse()) | move
             )
@@ -272,11 +271,7 @@ class ExpiryDeadline(models.Model):
         companies (the search's result goes through the record rules)."""
         company = [] if self.env.su else [("company_id", "in", self.env.companies.ids)]
         # sudo: only ids come out, filtered by the caller's record rules in the search
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .search(OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "!=", False)] + company)
-        )
+        moves = self.env["account.move"].sudo().search(OPEN_ITEM_DOMAIN + company)
         others = self.sudo().search(  # sudo: see above
             company
             + [

@@ -6,7 +6,8 @@ instalments, hand the case over and take it back, write it off."""
 from odoo import models
 from odoo.exceptions import UserError, ValidationError
 
-from .account_move import OPEN_INVOICE_DOMAIN
+from odoo.addons.expiry_management.models.account_move import OPEN_ITEM_DOMAIN
+
 from .collection_access import MAX_TEXT
 
 
@@ -14,7 +15,12 @@ class ExpiryDeadline(models.Model):
     _inherit = "expiry.deadline"
 
     def _collection_open_moves(self):
-        return self.env["account.move"].search(OPEN_INVOICE_DOMAIN + [("expiry_deadline_id", "in", self.ids)])
+        """The open items of these deadlines (the core's rule) the user may read."""
+        return (
+            self.env["account.move"]
+            .search(OPEN_ITEM_DOMAIN + [("expiry_deadline_id", "in", self.ids)])
+            ._expiry_open_moves()
+        )
 
     def action_collection_resend_invoice(self):
         """One click: e-mail a copy of every open invoice of these deadlines,

@@ -5,11 +5,13 @@ generic chart of accounts) with customers, a collector and deadlines, and
 helpers to invoice, pay and run the collection pass."""
 
 import datetime
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.expiry_management.tests.common import ExpiryTestCase
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 D = datetime.date
 
@@ -131,8 +133,10 @@ class CollectionCase(ExpiryTestCase):
         ).create(values)._create_payments()
         move.invalidate_recordset()
 
-    def _run(self, company=None):
-        """One collection pass for the company, as the daily pass runs it."""
+    def _run(self, company=None, deliver=True):
+        """One collection pass for the company, as the daily pass runs it,
+        then (``deliver``) Odoo's mail queue that it wakes up: the e-mails
+        it queued are accepted by the (test) mail server, their steps done."""
         company = company or self.company
         self.env.invalidate_all()  # each run of the scheduled action is a new transaction
         Pass = self.env["expiry.daily.pass"]
@@ -140,6 +144,32 @@ class CollectionCase(ExpiryTestCase):
         for _name, step in Pass._get_collection_steps(company, today, 500):
             step()
         self.env.invalidate_all()
+        if deliver:
+            self._deliver_queued_mails()
+
+    def _deliver_queued_mails(self):
+        """The core's helper (Odoo's mail queue), then Odoo's SMS queue for
+        the SMS of queued steps, the provider accepting them (no IAP call)."""
+        mails = super()._deliver_queued_mails()
+        sms = (
+            self.env["expiry.collection.log"]
+            .sudo()
+            .search([("state", "=", "queued"), ("sms_id", "!=", False)])
+            .sms_id.filtered(lambda sms: sms.state == "outgoing")
+        )
+        if sms:
+
+            def accept(_api, _endpoint, params, *args, **kwargs):
+                return [
+                    {"uuid": number["uuid"], "state": "success", "credit": 1}
+                    for message in params["messages"]
+                    for number in message["numbers"]
+                ]
+
+            with patch.object(SmsApi, "_contact_iap", accept):
+                sms.send()
+            self.env.invalidate_all()
+        return mails
 
     def _logs(self, moves):
         return self.env["expiry.collection.log"].search([("move_id", "in", moves.ids)], order="id")

@@ -64,10 +64,12 @@ class TestCollectionLadder(MockSMS, CollectionCase):
     def test_sms_and_call_on_day_ten(self):
         deadline = self._create_deadline(200)
         move = self._invoice(deadline, -10, 250.0)
-        self._run()
+        self._run(deliver=False)
         logs = self._logs(move)
         self.assertEqual(set(logs.mapped("channel")), {"sms", "call"})
-        self.assertEqual(set(logs.mapped("state")), {"done"})
+        # the SMS step is done when the provider accepted the SMS
+        self.assertEqual(logs.filtered(lambda r: r.channel == "sms").state, "queued")
+        self.assertEqual(logs.filtered(lambda r: r.channel == "call").state, "done")
         sms = logs.filtered(lambda r: r.channel == "sms").sms_id
         self.assertEqual(sms.number.replace(" ", ""), "+46701234567")
         self.assertIn(move.name, sms.body)
@@ -76,11 +78,22 @@ class TestCollectionLadder(MockSMS, CollectionCase):
         self.assertEqual(activity.res_id, deadline.id)
         self.assertEqual(
             activity.activity_type_id,
-            self.env.ref("expiry_management_collection.mail_activity_type_collection_call"),
+            self.env.ref("expiry_management.mail_activity_type_payment_reminder"),
         )
         with self.mockSMSGateway():
             sms.send()
         self.assertEqual(self._sms[0]["number"].replace(" ", ""), "+46701234567")
+        self.assertEqual(set(logs.mapped("state")), {"done"})
+
+    def test_an_sms_the_provider_refuses_fails_its_step(self):
+        deadline = self._create_deadline(200)
+        move = self._invoice(deadline, -10, 250.0)
+        self._run(deliver=False)
+        step = self._logs(move).filtered(lambda r: r.channel == "sms")
+        with self.mockSMSGateway(sim_error="wrong_number_format"):
+            step.sms_id.send()
+        self.assertEqual(step.state, "failed")
+        self.assertIn("Wrong Number Format", step.error)
 
     def test_sms_to_a_customer_without_number_fails_readably(self):
         self.customer.mobile = False
@@ -140,14 +153,15 @@ class TestCollectionLadder(MockSMS, CollectionCase):
 
     def test_missed_days_send_only_the_latest_step(self):
         deadline = self._create_deadline(200)
-        move = self._invoice(deadline, -25)
+        # the second reminder fell due 2 days ago, within the catch-up tolerance
+        move = self._invoice(deadline, -22)
         self._run()
         self.assertEqual(self._logs(move).step_id, self.step_second)
         self.assertEqual(len(self._mails(move)), 1)
 
     def test_final_notice_follows_the_ladder_and_prints_the_letter(self):
         deadline = self._create_deadline(200)
-        move = self._invoice(deadline, -25)
+        move = self._invoice(deadline, -22)
         self._run()
         with freeze_time("2027-04-04 10:00:00"):
             self._run()
@@ -289,7 +303,15 @@ class TestCollectionQueryCount(CollectionCase):
                 Log._collection_prepare(self.company, self.TODAY)
                 Log._collection_send_due(self.company, self.TODAY, 1000)
             logs = self._logs(moves)
-            self.assertEqual(set(logs.mapped("state")), {"done"}, f"{count} invoices")
+            # an e-mail (SMS) step is done when the mail server (SMS provider) accepted it
+            self.assertEqual(
+                {(log.channel, log.state) for log in logs},
+                {
+                    (channel, "queued" if channel in ("email", "sms") else "done")
+                    for channel in logs.mapped("channel")
+                },
+                f"{count} invoices",
+            )
             self.assertEqual(len(logs), count * len(logs[:1].step_id._get_channels()), "one row per channel")
             if logs[:1].channel == "email":
                 self.assertEqual(len(logs.mail_id.attachment_ids), count, "each mail carries its invoice")

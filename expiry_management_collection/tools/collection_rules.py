@@ -9,6 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+# days overdue: the core's rule (what a customer owes is defined once, in expiry_management)
+from odoo.addons.expiry_management.models.account_move import days_overdue  # noqa: F401
+
 # The keys stay; their bounds are a company setting (30, 60, 90 by default):
 # "1_30" is the first band of overdue days, "over_90" beyond the last bound.
 AGING_BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"]
@@ -26,14 +29,6 @@ def check_aging_bounds(bounds):
     if not 1 <= bounds[0] < bounds[1] < bounds[2] <= 3660:
         raise ValueError("the bounds must increase, from 1 to 3660 days")
     return bounds
-
-
-def days_overdue(due_date, today):
-    """Whole days ``today`` is past ``due_date`` (0 when not yet overdue;
-    an item due today is not overdue)."""
-    if not due_date:
-        return 0
-    return max((today - due_date).days, 0)
 
 
 def aging_bucket(days, bounds=DEFAULT_AGING_BOUNDS):

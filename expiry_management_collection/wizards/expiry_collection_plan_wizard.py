@@ -3,7 +3,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.account_move import OPEN_INVOICE_DOMAIN
+from odoo.addons.expiry_management.models.account_move import OPEN_ITEM_DOMAIN
+
 from ..tools import split_instalments
 
 
@@ -47,7 +48,7 @@ class ExpiryCollectionPlanWizard(models.TransientModel):
     def _compute_move_ids(self):
         for wizard in self:
             wizard.move_ids = self.env["account.move"].search(
-                OPEN_INVOICE_DOMAIN
+                OPEN_ITEM_DOMAIN
                 + [
                     ("expiry_deadline_id", "=", wizard.deadline_id.id),
                     ("expiry_collection_plan_id", "=", False),

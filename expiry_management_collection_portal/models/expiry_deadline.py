@@ -39,7 +39,8 @@ class ExpiryDeadline(models.Model):
             "invoices": [
                 {
                     "name": move.name,
-                    "date_due": move.invoice_date_due,
+                    # owed since (the core's rule): the due date, else the invoice date
+                    "date_due": move._expiry_owed_since(),
                     "amount": move.amount_residual,
                     "currency": move.currency_id,
                     "url": move.get_portal_url(),
