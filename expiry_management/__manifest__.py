@@ -4,7 +4,7 @@
     "name": "Expiry Management",
     "summary": "Track policies, contracts, licences and maintenance plans "
     "of your customers, remind them on time and renew them in one click.",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

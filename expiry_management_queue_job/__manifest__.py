@@ -3,7 +3,7 @@
 {
     "name": "Expiry Management - Queue Job",
     "summary": "Spread the daily pass of deadlines over the job runners of several Odoo servers (OCA queue_job).",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

@@ -74,16 +74,17 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def _get_periods(self):
         deadline_model = self.env["expiry.deadline"]
-        today = deadline_model._company_today()
-        windows = deadline_model._get_urgency_windows(today)
+        company = self.env.company
+        today = deadline_model._company_today(company)
+        windows = deadline_model._get_urgency_windows(today, company)
         month_start = today.replace(day=1)
         next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
         return {
             "today": today,
             "month_start": month_start,
             "month_end": next_month - datetime.timedelta(days=1),
-            "upcoming_days": deadline_model._get_expiry_param("upcoming_days"),
-            "risk_days": deadline_model._get_expiry_param("renewal_window_days"),
+            "upcoming_days": deadline_model._get_expiry_param("upcoming_days", company),
+            "risk_days": deadline_model._get_expiry_param("renewal_window_days", company),
             # "upcoming" is the urgency bucket "soon", "at risk" the buckets
             # "soon" and "window" (expiry.deadline._get_urgency_windows)
             "upcoming_last": windows["soon"][1],
@@ -164,7 +165,16 @@ class ExpiryDashboard(models.AbstractModel):
             "todo": self._get_todo(periods),
             "counters": self._get_counters(scope, periods),
             "performance": self._get_performance(scope, periods) if scope == "team" else [],
+            "health_warnings": self._get_health_warnings(),
         }
+
+    @api.model
+    def _get_health_warnings(self):
+        """The warnings of the daily pass (expiry.daily.pass._expiry_health_warnings)
+        of the current company, for managers (who can act on them)."""
+        if not self._can_see_team():
+            return []
+        return self.env["expiry.daily.pass"]._expiry_health_warnings(self.env.company)
 
     @api.model
     def _get_upcoming(self, scope, periods):

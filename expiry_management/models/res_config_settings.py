@@ -1,93 +1,63 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-
-from .expiry_deadline import EXPIRY_PARAM_MAX
-
-# settings field -> key of EXPIRY_PARAMS (see expiry_deadline.py)
-EXPIRY_SETTING_FIELDS = {
-    "expiry_upcoming_days": "upcoming_days",
-    "expiry_renewal_window_days": "renewal_window_days",
-    "expiry_renewal_grace_days": "renewal_grace_days",
-    "expiry_reminder_catchup_days": "reminder_catchup_days",
-    "expiry_close_after_days": "close_after_days",
-}
 
 
 class ResConfigSettings(models.TransientModel):
+    """Settings > Deadlines: the settings of the current company (res.company
+    fields ``expiry_<key>``, bounded by their constraint) and the health of its
+    daily pass."""
+
     _inherit = "res.config.settings"
 
-    # Not `config_parameter=` fields: those delete the parameter when set to
-    # 0, which would silently bring back the default (a grace period of 0
-    # days must stay 0).
-    expiry_upcoming_days = fields.Integer(
-        string="Upcoming Window (days)",
-        help="Deadlines expiring within this many days are shown as upcoming renewals.",
-    )
+    expiry_upcoming_days = fields.Integer(related="company_id.expiry_upcoming_days", readonly=False)
     expiry_renewal_window_days = fields.Integer(
-        string="Renewal Window (days)",
-        help="Customers can renew online from this many days before expiry.",
+        related="company_id.expiry_renewal_window_days", readonly=False
     )
-    expiry_renewal_grace_days = fields.Integer(
-        string="Renewal Grace Period (days)",
-        help="A renewal made up to this many days after expiry continues from the "
-        "expiry date; a later one starts from the renewal date. Customers can "
-        "also still renew online during this period.",
-    )
-
+    expiry_renewal_grace_days = fields.Integer(related="company_id.expiry_renewal_grace_days", readonly=False)
     expiry_reminder_catchup_days = fields.Integer(
-        string="Catch-up Tolerance (days)",
-        help="When the scheduler did not run for some days, timed e-mails due up to "
-        "this many days ago are still sent; older ones are cancelled as stale.",
+        related="company_id.expiry_reminder_catchup_days", readonly=False
     )
-    expiry_close_after_days = fields.Integer(
-        string="Close Expired Deadlines After (days)",
-        help="Expired deadlines are closed this many days after their expiry date. " "0 keeps them expired.",
+    expiry_close_after_days = fields.Integer(related="company_id.expiry_close_after_days", readonly=False)
+    expiry_reminder_batch_size = fields.Integer(
+        related="company_id.expiry_reminder_batch_size", readonly=False
     )
     expiry_renewal_pricelist_discount = fields.Boolean(
-        string="Pricelist Discounts on Renewals",
-        help="A renewal is charged at the deadline's agreed unit price. Tick to let a "
-        "pricelist's percentage discount apply on top of it.",
+        related="company_id.expiry_renewal_pricelist_discount", readonly=False
     )
+    expiry_delivery_retries = fields.Integer(related="company_id.expiry_delivery_retries", readonly=False)
+
+    # Health of the daily pass of the company (read only)
+    expiry_pass_finished = fields.Datetime(related="company_id.expiry_pass_finished")
+    expiry_pass_processed = fields.Integer(related="company_id.expiry_pass_processed")
+    expiry_pass_failed = fields.Integer(related="company_id.expiry_pass_failed")
+    expiry_pass_errors = fields.Text(related="company_id.expiry_pass_errors")
+    expiry_health_warnings = fields.Html(
+        string="Daily Pass Warnings", compute="_compute_expiry_health_warnings", sanitize=False
+    )
+
+    @api.depends("company_id")
+    def _compute_expiry_health_warnings(self):
+        Pass = self.env["expiry.daily.pass"]
+        for settings in self:
+            settings.expiry_health_warnings = Pass._expiry_health_warnings_html(settings.company_id)
+
+    def action_expiry_open_failed_steps(self):
+        """The failed steps of the last daily pass of the settings' company
+        (the first ladder with some; the dashboard links each ladder)."""
+        self._expiry_check_access("read", groups=None)
+        self.ensure_one()
+        for warning in self.env["expiry.daily.pass"]._expiry_health_warnings(self.company_id):
+            if warning["key"] == "failed" and warning["action"]:
+                return warning["action"]
+        return False
 
     @api.model
     def get_values(self):
         # Settings are for Administration / Settings (the model's access rights)
         self._expiry_check_access("read", groups=None)
-        values = super().get_values()
-        deadline = self.env["expiry.deadline"]
-        for field_name, key in EXPIRY_SETTING_FIELDS.items():
-            values[field_name] = deadline._get_expiry_param(key)
-        values["expiry_renewal_pricelist_discount"] = bool(
-            deadline._get_expiry_param("renewal_pricelist_discount")
-        )
-        return values
+        return super().get_values()
 
     def set_values(self):
         self._expiry_check_access("write", groups=None)
-        result = super().set_values()
-        # sudo: Settings (Administration) writes the module's own parameters
-        params = self.env["ir.config_parameter"].sudo()
-        for field_name, key in EXPIRY_SETTING_FIELDS.items():
-            params.set_param(f"expiry_management.{key}", str(self[field_name]))
-        params.set_param(
-            "expiry_management.renewal_pricelist_discount",
-            "1" if self.expiry_renewal_pricelist_discount else "0",
-        )
-        return result
-
-    @api.constrains(*EXPIRY_SETTING_FIELDS)
-    def _check_expiry_windows(self):
-        for settings in self:
-            if min(settings[name] for name in EXPIRY_SETTING_FIELDS) < 0:
-                raise ValidationError(self.env._("The deadline windows and grace period cannot be negative."))
-            for name, key in EXPIRY_SETTING_FIELDS.items():
-                if settings[name] > EXPIRY_PARAM_MAX[key]:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s can be at most %(max)s days.",
-                            setting=settings._fields[name].get_description(self.env)["string"],
-                            max=EXPIRY_PARAM_MAX[key],
-                        )
-                    )
+        return super().set_values()

@@ -44,7 +44,7 @@ class TestRenewal(ExpiryCommon):
         self.assertEqual(deadline.state, "active")
 
     def test_renewal_long_after_expiry_starts_on_renewal_date(self):
-        self.env["ir.config_parameter"].set_param("expiry_management.renewal_grace_days", "10")
+        self.company.expiry_renewal_grace_days = 10
         deadline = self._create_deadline(date(2027, 2, 20), state="expired")
         term = deadline._apply_renewal()
         self.assertEqual(term.date_start, date(2027, 3, 10))

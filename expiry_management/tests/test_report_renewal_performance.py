@@ -17,7 +17,7 @@ class TestRenewalPerformanceReport(ExpiryDashboardTestMixin, TransactionCase):
         super().setUpClass()
         cls.TODAY = datetime.date.today()
         cls._setup_dashboard_data()
-        cls.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "30")
+        cls.company.expiry_renewal_window_days = 30
         cls.renewed = cls._create_deadline(-3, state="expired", price_unit=200.0)
         cls.renewed._apply_renewal(renewal_date=cls.TODAY)
         cls.lost = cls._create_deadline(-10, state="expired", price_unit=300.0)

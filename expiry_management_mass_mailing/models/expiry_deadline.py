@@ -17,8 +17,12 @@ class ExpiryDeadline(models.Model):
     def _expiry_join_winback_list(self):
         """Subscribe the customers of these expired deadlines to the win-back
         mailing list of the settings, unless they opted out or are
-        blacklisted. One contact per e-mail address."""
-        list_id = self._get_expiry_param("winback_mailing_list_id")
+        blacklisted. One contact per e-mail address. Each company has its list."""
+        if len(self.company_id) > 1:
+            for deadlines in self.grouped("company_id").values():
+                deadlines._expiry_join_winback_list()
+            return
+        list_id = self._get_expiry_param("winback_mailing_list_id", self.company_id)
         # sudo: the win-back list chosen in Settings (daily pass, scheduled action)
         mailing_list = self.env["mailing.list"].sudo().browse(list_id).exists() if list_id else False
         if not mailing_list:

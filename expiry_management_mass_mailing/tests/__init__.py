@@ -1,1 +1,1 @@
-from . import test_translations, test_winback
+from . import test_translations, test_winback, test_winback_company

@@ -14,9 +14,7 @@ EXPIRY = D(2026, 6, 30)
 class TestWinback(ReminderCase):
     def test_expiry_without_renewal_sends_the_notice_and_joins_the_winback_list(self):
         mailing_list = self.env["mailing.list"].create({"name": "Win-back"})
-        self.env["ir.config_parameter"].sudo().set_param(
-            "expiry_management.winback_mailing_list_id", str(mailing_list.id)
-        )
+        self.company.expiry_winback_mailing_list_id = mailing_list.id
         opted_out = self.env["res.partner"].create({"name": "Opted Out", "email": "out@customer.example"})
         contact_out = self.env["mailing.contact"].create(
             {"name": "Opted Out", "email": "out@customer.example"}

@@ -199,8 +199,9 @@ class ExpiryDeadline(models.Model):
         if today is None:
             self.ensure_one()
             today = self._company_today(self.company_id)
-        window = self._get_expiry_param("renewal_window_days")
-        grace = self._get_expiry_param("renewal_grace_days")
+        company = self.company_id[:1] or self.env.company
+        window = self._get_expiry_param("renewal_window_days", company)
+        grace = self._get_expiry_param("renewal_grace_days", company)
         return shift_days(today, -grace), shift_days(today, window)
 
     @api.model
@@ -257,7 +258,9 @@ class ExpiryDeadline(models.Model):
             return self.env._(
                 "%(deadline)s can be renewed online from %(date)s.",
                 deadline=deadline.display_name,
-                date=shift_days(deadline.date_expiry, -self._get_expiry_param("renewal_window_days")),
+                date=shift_days(
+                    deadline.date_expiry, -self._get_expiry_param("renewal_window_days", deadline.company_id)
+                ),
             )
         if deadline.date_expiry < first_day:
             return self.env._(

@@ -176,9 +176,13 @@ class TestPortalHardening(ExpiryPortalCommon, HttpCase):
         self.assertFalse(self._cart_lines().filtered("deadline_id"), "nothing was put in the cart")
 
     def test_a_huge_window_in_the_settings_does_not_break_the_portal(self):
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("expiry_management.renewal_window_days", str(10**9))
-        params.set_param("expiry_management.renewal_grace_days", str(10**9))
+        # stored out of bounds (by SQL): the settings' constraint refuses such values
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_company SET expiry_renewal_window_days = %s, expiry_renewal_grace_days = %s",
+            (10**9, 10**9),
+        )
+        self.env.invalidate_all()
         self._login_a()
         for url in ("/my/deadlines", "/my/deadlines?filterby=soon", f"/my/deadlines/{self.deadline_a.id}"):
             self.assertEqual(self.url_open(url).status_code, 200, url)

@@ -20,16 +20,15 @@ from odoo.tools import mute_logger
 from odoo.addons.website.tools import MockRequest
 
 from ..models.expiry_deadline_term import PORTAL_READABLE_TERM_FIELDS
-from .common import ExpiryPortalCommon
+from .common import ExpiryPortalPaymentCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
+class TestPortalPaymentGate(ExpiryPortalPaymentCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setUpExpiryPortal()
-        cls.provider = cls._enable_demo_provider()
         cls.partner_a = cls.portal_user_a.partner_id
         cls.salesperson = new_test_user(
             cls.env,
@@ -50,15 +49,8 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
         with MockRequest(self.env, website=self.website, sale_order_id=order.id):
             return order._cart_add_renewal(deadline)
 
-    def _notify_done(self, tx):
-        """What the demo provider's webhook, then the post-processing cron, do."""
-        self.env["payment.transaction"]._handle_notification_data(
-            "demo", {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"}
-        )
-        tx._post_process()
-
     def _transaction(self, order, amount, suffix):
-        tx = self._demo_transaction(order, suffix)
+        tx = self._order_transaction(order, suffix)
         tx.amount = amount
         return tx
 
@@ -103,13 +95,13 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
             self._pay_through_my_orders(order)
         self.assertEqual(str(caught.exception), "odoo.exceptions.ValidationError")
         with self.assertRaisesRegex(ValidationError, "cannot be paid"), self.env.cr.savepoint():
-            self._demo_transaction(order, "closed")
+            self._order_transaction(order, "closed")
         self.assertFalse(order.transaction_ids)
 
     def test_payment_completed_after_the_deadline_was_closed_does_not_renew_it(self):
         old_expiry = self.deadline_a.date_expiry
         order = self._cart(self.deadline_a)
-        tx = self._demo_transaction(order, "closed")
+        tx = self._order_transaction(order, "closed")
         self.deadline_a.state = "closed"
         self._notify_done(tx)
         self.assertEqual(order.state, "sale", "the paid order is confirmed, as Odoo does")
@@ -119,9 +111,9 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
     def test_payment_completed_after_the_grace_period_does_not_renew(self):
         deadline = self._create_deadline(self.customer_a, -10, state="expired", user_id=self.salesperson.id)
         order = self._cart(deadline)
-        tx = self._demo_transaction(order, "grace")
+        tx = self._order_transaction(order, "grace")
         # the payment arrives when the grace period is over
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_grace_days", "5")
+        self.company.expiry_renewal_grace_days = 5
         self._notify_done(tx)
         self.assertEqual(order.state, "sale")
         self.assertNotRenewed(deadline, self.today - datetime.timedelta(days=10), "expired")
@@ -182,13 +174,13 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
         with self.assertRaisesRegex(ValidationError, "price was changed"):
             order._check_cart_is_ready_to_be_paid()
         with self.assertRaisesRegex(ValidationError, "price was changed"), self.env.cr.savepoint():
-            self._demo_transaction(order, "old-price")
+            self._order_transaction(order, "old-price")
         self.assertFalse(order.transaction_ids)
         # renewing again from the deadline page reprices the cart
         line = self._readd(order, self.deadline_a)
         self.assertEqual((line.price_unit, order.amount_total), (95.0, 95.0))
         self.assertEqual(len(order.order_line), 1)
-        tx = self._demo_transaction(order, "new-price")
+        tx = self._order_transaction(order, "new-price")
         self._notify_done(tx)
         self.assertEqual(len(self.deadline_a.term_ids.filtered(lambda t: t.state == "done")), 1)
 
@@ -196,7 +188,7 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
         order = self._cart(self.deadline_a)
         self.deadline_a.quantity = 3
         with self.assertRaisesRegex(ValidationError, "quantity was changed"), self.env.cr.savepoint():
-            self._demo_transaction(order, "old-quantity")
+            self._order_transaction(order, "old-quantity")
         line = self._readd(order, self.deadline_a)
         self.assertEqual((line.product_uom_qty, order.amount_total), (3, 240.0))
 
@@ -208,7 +200,7 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
             self.assertRaisesRegex(ValidationError, "product or service was changed"),
             self.env.cr.savepoint(),
         ):
-            self._demo_transaction(order, "old-product")
+            self._order_transaction(order, "old-product")
         self.assertFalse(order.transaction_ids)
 
     def test_a_cart_made_before_the_upgrade_can_still_be_paid(self):
@@ -235,7 +227,7 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
     def test_price_changed_before_the_payment_completed_is_skipped_and_reported(self):
         old_expiry = self.deadline_a.date_expiry
         order = self._cart(self.deadline_a)
-        tx = self._demo_transaction(order, "then-repriced")
+        tx = self._order_transaction(order, "then-repriced")
         self.deadline_a.price_unit = 95.0
         self._notify_done(tx)
         self.assertNotRenewed(self.deadline_a, old_expiry, "active")
@@ -244,7 +236,7 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
     # --- 6/7. the way back: refunded or voided payments ----------------------
     def _paid_renewal(self):
         order = self._cart(self.deadline_a)
-        tx = self._demo_transaction(order, "paid")
+        tx = self._order_transaction(order, "paid")
         self._notify_done(tx)
         self.assertEqual(self.deadline_a.term_ids.state, "done")
         return order, tx
@@ -367,6 +359,13 @@ class TestPortalPaymentGate(ExpiryPortalCommon, HttpCase):
             for method in ("action_send_portal_renewal_link", "action_preview_portal"):
                 with self.assertRaises(AccessError, msg=f"{user.login}: {method}"):
                     getattr(deadline, method)()
+        # the customer's portal user reads its deadline and renews it on the
+        # portal only: the core's renewal buttons refuse it too
+        deadline = self.deadline_a.with_user(self.portal_user_a)
+        self.assertTrue(deadline.has_access("read"))
+        for method in ("action_renew", "action_view_sale_orders", "action_view_terms"):
+            with self.assertRaises(AccessError, msg=method):
+                getattr(deadline, method)()
         action = self.deadline_a.with_user(self.salesperson).action_preview_portal()
         self.assertIn(f"/my/deadlines/{self.deadline_a.id}", action["url"])
 

@@ -9,31 +9,20 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.website.tools import MockRequest
 
-from .common import ExpiryPortalCommon
+from .common import ExpiryPortalPaymentCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
+class TestPortalRenewal(ExpiryPortalPaymentCommon, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setUpExpiryPortal()
-        cls.provider = cls._enable_demo_provider()
         cls.partner_a = cls.portal_user_a.partner_id
 
     def _add_to_cart(self, order, deadline):
         with MockRequest(self.env, website=self.website, sale_order_id=order.id):
             return order._cart_add_renewal(deadline)
-
-    def _pay_with_demo(self, order):
-        return self._demo_transaction(order)
-
-    def _notify_demo_payment(self, tx):
-        """What the demo provider's webhook / simulation route does."""
-        self.env["payment.transaction"]._handle_notification_data(
-            "demo", {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"}
-        )
-        tx._post_process()
 
     # ------------------------------------------------------------------
     # Who may renew online, when
@@ -52,9 +41,9 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         self.assertFalse(self.deadline_a_later.with_user(self.portal_user_a).portal_can_renew)
 
     def test_renewal_window_follows_the_setting(self):
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "300")
+        self.company.expiry_renewal_window_days = 300
         self.assertFalse(self.deadline_a_later._get_portal_renewal_error(self.partner_a))
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", "5")
+        self.company.expiry_renewal_window_days = 5
         self.assertTrue(self.deadline_a._get_portal_renewal_error(self.partner_a))
 
     def test_recently_expired_deadline_can_be_renewed_within_grace_period(self):
@@ -131,8 +120,8 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
         old_expiry = self.deadline_a.date_expiry
         order = self._new_cart(self.partner_a)
         self._add_to_cart(order, self.deadline_a)
-        tx = self._pay_with_demo(order)
-        self._notify_demo_payment(tx)
+        tx = self._order_transaction(order)
+        self._notify_done(tx)
         self.assertEqual(order.state, "sale")
         new_expiry = old_expiry + relativedelta(years=1)
         self.assertEqual(self.deadline_a.date_expiry, new_expiry)
@@ -143,7 +132,7 @@ class TestPortalRenewal(ExpiryPortalCommon, TransactionCase):
 
         # The webhook delivered a second time, the post-processing re-run
         tx.is_post_processed = False
-        self._notify_demo_payment(tx)
+        self._notify_done(tx)
         # An order confirmation run twice
         order._action_confirm()
         self.assertEqual(self.deadline_a.date_expiry, new_expiry)

@@ -23,7 +23,7 @@ class TestQueueJobPass(ReminderCase):
         super().setUpClass()
         # only our company: the others (none without demo data) stay out
         cls.Pass = cls.env["expiry.daily.pass"]
-        cls.env["ir.config_parameter"].sudo().set_param("expiry_management.reminder_batch_size", "5")
+        cls.env["res.company"].search([]).expiry_reminder_batch_size = 5
 
     def _perform_all(self, trap, limit=100):
         """Perform the trapped jobs, and those they enqueue, until none is left."""
@@ -66,6 +66,7 @@ class TestQueueJobPass(ReminderCase):
         self.assertEqual(performed[0], "_job_company_pass")
         self.assertEqual(performed[1:5], ["_job_company_batch"] * 4, "23 due in batches of 5: 4 jobs at once")
         self.assertEqual(len(self._mails(deadlines)), 23)
+        self._deliver_queued_mails()
         self.assertEqual({len(d.reminder_ids.filtered(lambda r: r.state == "sent")) for d in deadlines}, {1})
         # the next run of the day sends nothing more
         with trap_jobs() as trap:

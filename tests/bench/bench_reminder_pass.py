@@ -86,7 +86,7 @@ def run(env, count):
     print(f"created {len(deadlines)} deadlines in {time.perf_counter() - start:.1f} s")
 
     reminder_model = env["expiry.reminder"]
-    batch = deadline_model._get_expiry_param("reminder_batch_size")
+    batch = deadline_model._get_expiry_param("reminder_batch_size", company)
     queries = env.cr.sql_log_count
     start = time.perf_counter()
     deadline_model._cron_update_states(company, today, batch)

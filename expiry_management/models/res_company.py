@@ -1,0 +1,154 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The settings of the module, per company (one ``expiry_<key>`` field per key
+of EXPIRY_PARAMS, read through expiry.deadline._get_expiry_param), and the
+health of the daily pass of each company (written by expiry_daily_pass.py)."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .expiry_deadline import EXPIRY_PARAM_MAX, EXPIRY_PARAMS
+
+#: the settings counted in days (their error message says so)
+EXPIRY_DAY_PARAMS = (
+    "upcoming_days",
+    "renewal_window_days",
+    "renewal_grace_days",
+    "reminder_catchup_days",
+    "close_after_days",
+)
+#: the settings that are yes/no (Boolean fields, 0 or 1 in EXPIRY_PARAMS)
+EXPIRY_BOOLEAN_PARAMS = ("renewal_pricelist_discount",)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # ------------------------------------------------------------------
+    # Settings (Settings > Deadlines, for the current company)
+    # ------------------------------------------------------------------
+    expiry_upcoming_days = fields.Integer(
+        string="Upcoming Window (days)",
+        default=EXPIRY_PARAMS["upcoming_days"],
+        groups="base.group_user",
+        help="Deadlines expiring within this many days are shown as upcoming renewals.",
+    )
+    expiry_renewal_window_days = fields.Integer(
+        string="Renewal Window (days)",
+        default=EXPIRY_PARAMS["renewal_window_days"],
+        groups="base.group_user",
+        help="Customers can renew online from this many days before expiry.",
+    )
+    expiry_renewal_grace_days = fields.Integer(
+        string="Renewal Grace Period (days)",
+        default=EXPIRY_PARAMS["renewal_grace_days"],
+        groups="base.group_user",
+        help="A renewal made up to this many days after expiry continues from the "
+        "expiry date; a later one starts from the renewal date. Customers can "
+        "also still renew online during this period.",
+    )
+    expiry_reminder_catchup_days = fields.Integer(
+        string="Catch-up Tolerance (days)",
+        default=EXPIRY_PARAMS["reminder_catchup_days"],
+        groups="base.group_user",
+        help="When the scheduler did not run for some days, timed e-mails due up to "
+        "this many days ago are still sent; older ones are cancelled as stale.",
+    )
+    expiry_close_after_days = fields.Integer(
+        string="Close Expired Deadlines After (days)",
+        default=EXPIRY_PARAMS["close_after_days"],
+        groups="base.group_user",
+        help="Expired deadlines are closed this many days after their expiry date. 0 keeps them expired.",
+    )
+    expiry_winback_mailing_list_id = fields.Integer(
+        string="Win-back Mailing List (id)",
+        default=EXPIRY_PARAMS["winback_mailing_list_id"],
+        groups="base.group_user",
+        help="Id of the mailing list customers join when their deadline expires without "
+        "renewal (0: none). Chosen in Settings when Expiry Management - Mass Mailing is installed.",
+    )
+    expiry_reminder_batch_size = fields.Integer(
+        string="Daily Pass Batch Size",
+        default=EXPIRY_PARAMS["reminder_batch_size"],
+        groups="base.group_user",
+        help="Rows (e-mails, collection steps, state changes) one run of the daily pass "
+        "processes per step before it commits and runs again.",
+    )
+    expiry_renewal_pricelist_discount = fields.Boolean(
+        string="Pricelist Discounts on Renewals",
+        default=bool(EXPIRY_PARAMS["renewal_pricelist_discount"]),  # one of EXPIRY_BOOLEAN_PARAMS
+        groups="base.group_user",
+        help="A renewal is charged at the deadline's agreed unit price. Tick to let a "
+        "pricelist's percentage discount apply on top of it.",
+    )
+    expiry_delivery_retries = fields.Integer(
+        string="Delivery Retries",
+        default=EXPIRY_PARAMS["delivery_retries"],
+        groups="base.group_user",
+        help="Times an e-mail of a ladder is sent again after a transient failure "
+        "(mail server unreachable, temporary refusal) before its step fails.",
+    )
+
+    # ------------------------------------------------------------------
+    # Health of the daily pass (written by expiry.daily.pass)
+    # ------------------------------------------------------------------
+    expiry_pass_date = fields.Date(
+        string="Daily Pass Day",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="The day (in the company's time zone) of the last daily pass, finished or not.",
+    )
+    expiry_pass_started = fields.Datetime(
+        string="Daily Pass Started",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    expiry_pass_finished = fields.Datetime(
+        string="Daily Pass Last Finished",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="When the daily pass last went through every step for this company with nothing left.",
+    )
+    expiry_pass_processed = fields.Integer(
+        string="Rows Processed",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Rows (state changes, e-mails, collection steps) the last daily pass processed.",
+    )
+    expiry_pass_failed = fields.Integer(
+        string="Rows Failed",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Steps of a ladder (e-mails, collection steps) that failed during the last daily pass.",
+    )
+    expiry_pass_errors = fields.Text(
+        string="Steps in Error",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Steps of the last daily pass that stopped on an error for this company (the others went on).",
+    )
+
+    @api.constrains(*(f"expiry_{key}" for key in EXPIRY_PARAMS))
+    def _check_expiry_settings(self):
+        for company in self:
+            for key, maximum in EXPIRY_PARAM_MAX.items():
+                value = int(company[f"expiry_{key}"])
+                setting = company._fields[f"expiry_{key}"].get_description(self.env)["string"]
+                if value < 0:
+                    raise ValidationError(self.env._("%(setting)s cannot be negative.", setting=setting))
+                if value > maximum:
+                    if key in EXPIRY_DAY_PARAMS:
+                        message = self.env._(
+                            "%(setting)s can be at most %(max)s days.", setting=setting, max=maximum
+                        )
+                    else:
+                        message = self.env._(
+                            "%(setting)s can be at most %(max)s.", setting=setting, max=maximum
+                        )
+                    raise ValidationError(message)
