@@ -83,6 +83,7 @@ ALLOW = {
     ("expiry.reminder", "action_customize"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_reset_template"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_send_now"): ((DEADLINE_USER,), _OWN),
+    ("expiry.reminder", "action_process_now"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_cancel"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_retry"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder.stage", "action_view_reminders"): ((DEADLINE_USER,), "Deadlines users see the ladder"),
@@ -115,6 +116,10 @@ def _our_public_methods(env):
     or override, on every model of the registry."""
     found = {}
     for model_name in sorted(env.registry):
+        if env[model_name]._abstract and set(env.registry.descendants([model_name], "_inherit")) - {
+            model_name
+        }:
+            continue  # a mixin's methods are called on the models using it (expiry.ladder.step.mixin)
         cls = type(env[model_name])
         for klass in cls.__mro__:
             if not klass.__module__.startswith(OUR_PREFIX):
@@ -433,6 +438,9 @@ class AccessMatrixCase(CollectionCase):
         # the system parameters (settings) as one checksum
         cr.execute("SELECT md5(string_agg(key || '=' || value, ',' ORDER BY key)) FROM ir_config_parameter")
         rows = [("ir.config_parameter", cr.fetchone())]
+        # the settings per company (res.company fields) as one checksum too
+        cr.execute("SELECT md5(string_agg(c::text, ',' ORDER BY c.id)) FROM res_company AS c")
+        rows.append(("res.company", cr.fetchone()))
         for rec in (record, self.deadline, self.invoice, self.customer):
             if rec and rec._auto and not rec._transient and len(rec) == 1:
                 cr.execute(f'SELECT * FROM "{rec._table}" WHERE id = %s', [rec.id])  # noqa: S608

@@ -22,6 +22,7 @@ from . import (
     mail_render_mixin,
     payment_transaction,
     product_template,
+    res_company,
     res_config_settings,
     res_partner,
     sale_order,

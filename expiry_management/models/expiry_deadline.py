@@ -4,11 +4,12 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import MAX_WINDOW_DAYS, MAX_YEAR, MIN_YEAR, add_duration, days_between, local_today, shift_days
-from .account_move import UNPAID_RENEWAL_INVOICE_DOMAIN
+from .account_move import OPEN_ITEM_DOMAIN
 from .expiry_access import INVOICING
 
-# Settings of the module (ir.config_parameter keys) and their defaults. Read
-# them through ExpiryDeadline._get_expiry_param, never with a literal elsewhere.
+# Settings of the module and their defaults: one field ``expiry_<key>`` per key
+# on res.company (res_company.py), so that each company has its own. Read them
+# through ExpiryDeadline._get_expiry_param(key, company), never elsewhere.
 EXPIRY_PARAMS = {
     "upcoming_days": 7,
     "renewal_window_days": 30,
@@ -24,6 +25,9 @@ EXPIRY_PARAMS = {
     "reminder_batch_size": 500,
     # 1: a pricelist's percentage discount also applies to the agreed price
     "renewal_pricelist_discount": 0,
+    # times a ladder's e-mail is sent again after a transient failure
+    # (mail server down, 4xx) before its step fails
+    "delivery_retries": 5,
 }
 # Upper bound of each setting (the lower bound is 0): a larger value would
 # overflow the date arithmetic of the portal, the daily pass or the reports.
@@ -36,6 +40,7 @@ EXPIRY_PARAM_MAX = {
     "winback_mailing_list_id": 2**31 - 1,
     "reminder_batch_size": 100000,
     "renewal_pricelist_discount": 1,
+    "delivery_retries": 10,
 }
 
 STATES = [
@@ -198,12 +203,21 @@ class ExpiryDeadline(models.Model):
         groups="base.group_user",
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    collection_move_ids = fields.One2many(
+        "account.move",
+        "expiry_deadline_id",
+        string="Invoices",
+        readonly=True,
+        groups="account.group_account_invoice",
+        help="The customer invoices of this deadline (account.move.expiry_deadline_id).",
+    )
     renewal_invoice_ids = fields.Many2many(
         "account.move",
         string="Unpaid Renewal Invoices",
         compute="_compute_renewal_payment",
         groups="account.group_account_invoice",
-        help="Posted customer invoices of this deadline's renewal orders that are not fully paid.",
+        help="Posted customer invoices of this deadline (its renewal orders' and those linked to it) that "
+        "are not fully paid: its open items.",
     )
     renewal_amount_due = fields.Monetary(
         compute="_compute_renewal_payment",
@@ -260,16 +274,19 @@ class ExpiryDeadline(models.Model):
     # Settings and today
     # ------------------------------------------------------------------
     @api.model
-    def _get_expiry_param(self, key):
-        """Integer setting of the module (see EXPIRY_PARAMS), within its bounds
-        (EXPIRY_PARAM_MAX) whatever was stored in the system parameters."""
-        default = EXPIRY_PARAMS[key]
-        # sudo: the module's own settings (bounded numbers), not secrets
-        value = self.env["ir.config_parameter"].sudo().get_param(f"expiry_management.{key}")
+    def _get_expiry_param(self, key, company=None):
+        """Integer setting of the module (see EXPIRY_PARAMS) of ``company``
+        (default: the current company; pass the company of the deadline or of
+        the daily pass), within its bounds (EXPIRY_PARAM_MAX) whatever was
+        stored."""
+        company = company or self.env.company
+        # sudo: the company's settings of the module (bounded numbers), not
+        # secrets: every date rule reads them, the portal's included
+        value = company.sudo()[f"expiry_{key}"]
         try:
-            number = int(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
+            number = int(value)
+        except (TypeError, ValueError):
+            return EXPIRY_PARAMS[key]
         return min(max(number, 0), EXPIRY_PARAM_MAX[key])
 
     @api.model
@@ -307,14 +324,15 @@ class ExpiryDeadline(models.Model):
     # Urgency: the one table of buckets
     # ------------------------------------------------------------------
     @api.model
-    def _get_urgency_windows(self, today):
+    def _get_urgency_windows(self, today, company=None):
         """``{bucket: (first, last)}``: the expiry dates of the open urgency
         buckets on ``today`` (None: unbounded). "soon" ends after the upcoming
         window of the settings, "window" after the renewal window. Every
         screen, filter, counter and report that speaks of urgency derives
-        from this table (and the stored ``urgency`` it computes)."""
-        soon = self._get_expiry_param("upcoming_days")
-        window = max(self._get_expiry_param("renewal_window_days"), soon)
+        from this table (and the stored ``urgency`` it computes). ``company``:
+        whose windows (default: the current company)."""
+        soon = self._get_expiry_param("upcoming_days", company)
+        window = max(self._get_expiry_param("renewal_window_days", company), soon)
         return {
             "expired": (None, shift_days(today, -1)),
             "soon": (today, shift_days(today, soon)),
@@ -323,9 +341,10 @@ class ExpiryDeadline(models.Model):
         }
 
     @api.model
-    def _get_urgency_domain(self, buckets, today):
-        """Domain on ``date_expiry`` of the urgency ``buckets`` (contiguous)."""
-        windows = self._get_urgency_windows(today)
+    def _get_urgency_domain(self, buckets, today, company=None):
+        """Domain on ``date_expiry`` of the urgency ``buckets`` (contiguous)
+        of ``company`` (default: the current company)."""
+        windows = self._get_urgency_windows(today, company)
         firsts = [windows[bucket][0] for bucket in buckets]
         lasts = [windows[bucket][1] for bucket in buckets]
         domain = [("state", "in", OPEN_STATES)]
@@ -389,7 +408,7 @@ class ExpiryDeadline(models.Model):
         for deadline in self:
             company = deadline.company_id or self.env.company
             if company not in windows:
-                windows[company] = self._get_urgency_windows(self._company_today(company))
+                windows[company] = self._get_urgency_windows(self._company_today(company), company)
             deadline.urgency = deadline._urgency_for(windows[company])
 
     @api.model
@@ -432,38 +451,42 @@ class ExpiryDeadline(models.Model):
             deadline.sale_order_count = data.get(deadline, 0)
 
     @api.depends(
-        "sale_line_ids.invoice_lines.move_id.payment_state",
-        "sale_line_ids.invoice_lines.move_id.amount_residual",
+        "collection_move_ids.state",
+        "collection_move_ids.payment_state",
+        "collection_move_ids.amount_residual",
+        "collection_move_ids.invoice_date_due",
     )
     @api.depends_context("company")
     def _compute_renewal_payment(self):
+        """The deadline's open items (account.move._expiry_open_items: the
+        one rule the collection extends), their amount in its currency."""
         # sudo: the invoices of these deadlines only (their company); the fields are groups=Billing
-        invoices = self.sudo().sale_line_ids.invoice_lines.move_id.filtered_domain(
-            UNPAID_RENEWAL_INVOICE_DOMAIN
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(OPEN_ITEM_DOMAIN + [("expiry_deadline_id", "in", self._origin.ids)])
         )
         for deadline in self:
             today = self._company_today(deadline.company_id)
-            unpaid = invoices.filtered(
-                lambda m, d=deadline: d in m.invoice_line_ids.sale_line_ids.deadline_id
-            )
-            deadline.renewal_invoice_ids = unpaid
-            deadline.renewal_unpaid = bool(unpaid)
+            mine = moves.filtered(
+                lambda m, d=deadline._origin: m.expiry_deadline_id == d
+            )._expiry_open_moves()
+            items = mine._expiry_open_items(today)
+            deadline.renewal_invoice_ids = mine
+            deadline.renewal_unpaid = bool(mine)
             deadline.renewal_amount_due = sum(
-                move.currency_id._convert(
-                    move.amount_residual, deadline.currency_id, deadline.company_id, today
+                deadline.company_id.currency_id._convert(
+                    amount, deadline.currency_id, deadline.company_id, today
                 )
-                for move in unpaid
+                for _move, _date, amount, _source in items
             )
 
     def _search_renewal_unpaid(self, operator, value):
         if operator not in ("=", "!="):
             raise UserError(self.env._("Unsupported search on 'Renewal Unpaid'."))
+        # the deadlines of the open items the user may read
         unpaid = [
-            (
-                "sale_line_ids",
-                "any",
-                [("invoice_lines", "any", [("move_id", "any", UNPAID_RENEWAL_INVOICE_DOMAIN)])],
-            )
+            ("id", "in", self.env["account.move"]._search(OPEN_ITEM_DOMAIN).subselect("expiry_deadline_id"))
         ]
         positive = (operator == "=") == bool(value)
         return unpaid if positive else ["!"] + unpaid

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..tools import RECORD_ERRORS, close_before
+from ..tools import close_before, run_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class ExpiryDeadline(models.Model):
     # Daily moves
     # ------------------------------------------------------------------
     @api.model
-    def _get_cron_state_steps(self, today):
+    def _get_cron_state_steps(self, today, company=None):
         """``[(domain, new state)]`` of the daily moves, ``today`` being the
         company's day: draft -> active from the start date, active -> expired
         once the expiry date has passed, expired -> closed
@@ -91,7 +91,7 @@ class ExpiryDeadline(models.Model):
             ([("state", "=", "draft"), ("date_start", "!=", False), ("date_start", "<=", today)], "active"),
             ([("state", "=", "active"), ("date_expiry", "<", today)], "expired"),
         ]
-        close_limit = close_before(today, self._get_expiry_param("close_after_days"))
+        close_limit = close_before(today, self._get_expiry_param("close_after_days", company))
         if close_limit:
             steps.append(([("state", "=", "expired"), ("date_expiry", "<", close_limit)], "closed"))
         return steps
@@ -110,7 +110,7 @@ class ExpiryDeadline(models.Model):
         # deadlines that failed today are not tried again before tomorrow
         base = [("company_id", "=", company.id), ("cron_error_date", "!=", today)]
         done = remaining = 0
-        for domain, state in self._get_cron_state_steps(today):
+        for domain, state in self._get_cron_state_steps(today, company):
             if done < limit:
                 todo = deadlines.search(base + domain, limit=limit - done)
                 if todo:
@@ -124,27 +124,16 @@ class ExpiryDeadline(models.Model):
 
     def _cron_move_to(self, state, today):
         """Write ``state`` on these deadlines in one batch; when the batch
-        fails, one by one, so that a bad deadline fails alone.
+        fails, one by one, so that a bad deadline fails alone (the one error
+        policy, tools.run_batch).
 
         :return: the deadlines moved
         """
-        try:
-            with self.env.cr.savepoint():
-                self.write(self._prepare_cron_state_values(state))
-            return self
-        except RECORD_ERRORS as error:
-            if len(self) == 1:
-                self._cron_record_error(today, error)
-                return self.browse()
-        moved = self.browse()
-        for deadline in self:
-            try:
-                with self.env.cr.savepoint():
-                    deadline.write(deadline._prepare_cron_state_values(state))
-                moved |= deadline
-            except RECORD_ERRORS as error:
-                deadline._cron_record_error(today, error)
-        return moved
+        return run_batch(
+            self,
+            lambda deadlines: deadlines.write(deadlines._prepare_cron_state_values(state)),
+            lambda deadline, error: deadline._cron_record_error(today, error),
+        )
 
     def _prepare_cron_state_values(self, state):
         values = {"state": state}
@@ -180,9 +169,9 @@ class ExpiryDeadline(models.Model):
         stale = self.browse()
         for company in companies:
             today = self._company_today(company)
-            for bucket in self._get_urgency_windows(today):
+            for bucket in self._get_urgency_windows(today, company):
                 stale |= self.search(
-                    self._get_urgency_domain([bucket], today)
+                    self._get_urgency_domain([bucket], today, company)
                     + [("company_id", "=", company.id), ("urgency", "!=", bucket)]
                 )
         if stale:

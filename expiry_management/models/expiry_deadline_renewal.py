@@ -92,7 +92,7 @@ class ExpiryDeadline(models.Model):
         self.ensure_one()
         renewal_product = self._get_renewal_product(product)
         renewal_date = renewal_date or self._company_today(self.company_id)
-        grace = self._get_expiry_param("renewal_grace_days")
+        grace = self._get_expiry_param("renewal_grace_days", self.company_id)
         base = renewal_base_date(self.date_expiry, renewal_date, grace)
         tmpl = renewal_product.product_tmpl_id
         new_expiry = add_duration(base, tmpl.expiry_duration, tmpl.expiry_duration_unit)
@@ -117,9 +117,10 @@ class ExpiryDeadline(models.Model):
             date or fields.Date.context_today(self),
         )
 
-    def _renewal_applies_pricelist_discount(self):
-        """Whether a pricelist's percentage discount applies to the agreed price."""
-        return bool(self._get_expiry_param("renewal_pricelist_discount"))
+    def _renewal_applies_pricelist_discount(self, company=None):
+        """Whether a pricelist's percentage discount applies to the agreed price
+        in ``company`` (the renewal order's)."""
+        return bool(self._get_expiry_param("renewal_pricelist_discount", company))
 
     # ------------------------------------------------------------------
     # Apply: the single entry point

@@ -7,21 +7,14 @@ sending: expiry_reminder_send.py; the daily pass: expiry_daily_pass.py."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-REMINDER_STATES = [
-    ("scheduled", "Scheduled"),
-    ("sent", "Sent"),
-    ("cancelled", "Cancelled"),
-    ("failed", "Failed"),
-]
-# Why a timed e-mail was cancelled. "renewed": its term was replaced; if the
-# renewal is rolled back (order cancelled), the term comes back and so does
-# the e-mail (see _prepare_reminders).
+# Why a timed e-mail was cancelled (besides "stale" and "user", see the mixin).
+# "renewed": its term was replaced; if the renewal is rolled back (order
+# cancelled), the term comes back and so does the e-mail (see
+# _prepare_reminders).
 CANCEL_CODES = [
     ("renewed", "Term replaced"),
     ("ended", "Deadline ended"),
-    ("stale", "Too late"),
     ("stage", "Stage archived"),
-    ("user", "By a user"),
 ]
 
 
@@ -35,8 +28,9 @@ class ExpiryReminder(models.Model):
 
     Exactly once: ``(deadline_id, stage_id, date_expiry)`` is unique in the
     database, and the scheduled action claims the rows it sends with
-    ``FOR UPDATE SKIP LOCKED``, in the same transaction that marks them sent
-    and queues their ``mail.mail``.
+    ``FOR UPDATE SKIP LOCKED``, in the same transaction that queues their
+    ``mail.mail``; they are sent when the mail server accepted it
+    (expiry.ladder.step.mixin).
     """
 
     _name = "expiry.reminder"
@@ -45,6 +39,9 @@ class ExpiryReminder(models.Model):
     _order = "date_due desc, id desc"
     _rec_name = "stage_id"
     _check_company_auto = True
+    _step_done_state = "sent"
+    _step_date_done_field = "date_sent"
+    _step_user_fields = frozenset({"date_due", "subject", "body_html", "is_customized"})
 
     deadline_id = fields.Many2one(
         "expiry.deadline",
@@ -75,7 +72,7 @@ class ExpiryReminder(models.Model):
         required=True,
         help="The e-mail goes out automatically on this day unless it is cancelled.",
     )
-    state = fields.Selection(REMINDER_STATES, default="scheduled", required=True, readonly=True, index=True)
+    state = fields.Selection(selection_add=[("queued",), ("sent", "Sent")], ondelete={"sent": "cascade"})
     is_customized = fields.Boolean(
         string="Edited",
         readonly=True,
@@ -83,13 +80,10 @@ class ExpiryReminder(models.Model):
     )
     subject = fields.Char()
     body_html = fields.Html(string="Body", sanitize_style=True)
-    mail_id = fields.Many2one(
-        "mail.mail", string="E-mail", readonly=True, ondelete="set null", index="btree_not_null"
+    date_sent = fields.Datetime(
+        string="Sent On", readonly=True, help="When the mail server accepted the e-mail."
     )
-    date_sent = fields.Datetime(string="Sent On", readonly=True)
-    error = fields.Text(string="Reason", readonly=True, help="Why the e-mail was not sent.")
-    cancel_code = fields.Selection(CANCEL_CODES, string="Cancelled Because", readonly=True)
-    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", index="btree_not_null")
+    cancel_code = fields.Selection(selection_add=CANCEL_CODES)
 
     _sql_constraints = [
         (
@@ -111,10 +105,6 @@ class ExpiryReminder(models.Model):
             raise UserError(self.env._("Only scheduled e-mails can be changed, sent or cancelled."))
 
     def write(self, vals):
-        protected = set(vals) - {"date_due", "subject", "body_html", "is_customized"}
-        if protected and not self.env.su:
-            # the log of what was sent is written by the module only
-            raise UserError(self.env._("Use the buttons to send, cancel or retry a timed e-mail."))
         if {"date_due", "subject", "body_html"} & set(vals):
             self._check_scheduled()
         if ("subject" in vals or "body_html" in vals) and "is_customized" not in vals:
@@ -148,53 +138,16 @@ class ExpiryReminder(models.Model):
         self.write({"is_customized": False, "subject": False, "body_html": False})
         return True
 
+    def _step_check_user_access(self, operation):
+        self._expiry_check_access("write")
+
     def action_send_now(self):
-        self._expiry_check_access("write")
-        self._check_scheduled()
-        # the scheduled action may be sending them right now
-        self._step_lock_for_user(
-            self.env._("The e-mail is being sent by the scheduled action right now; try again in a minute.")
-        )
-        # sudo: the log of what was sent is written by the module (write access checked above)
-        self.sudo()._send()
-        failed = self.filtered(lambda r: r.state == "failed")
-        if failed:
-            raise UserError(
-                self.env._(
-                    "The e-mail could not be sent: %(reason)s",
-                    reason="; ".join(failed.mapped("error")),
-                )
-            )
-        return True
-
-    def action_cancel(self):
-        self._expiry_check_access("write")
-        self._check_scheduled()
-        self._step_lock_for_user(
-            self.env._("The e-mail is being sent by the scheduled action right now; try again in a minute.")
-        )
-        # sudo: the log of what was sent is written by the module (write access checked above)
-        self.sudo()._set_cancelled(self.env._("Cancelled by %s.", self.env.user.name), "user")
-        return True
-
-    def action_retry(self):
-        """Reschedule failed e-mails (e.g. after fixing the customer's address)."""
-        self._expiry_check_access("write")
-        if self.filtered(lambda r: r.state != "failed"):
-            raise UserError(self.env._("Only failed e-mails can be retried."))
-        Deadline = self.env["expiry.deadline"]
-        # sudo: the log of what was sent is written by the module (write access checked above)
-        self.sudo().write({"state": "scheduled", "error": False})
-        for reminder in self:
-            reminder.date_due = max(reminder.date_due, Deadline._company_today(reminder.company_id))
-        return True
+        """Send these scheduled e-mails now instead of on their day."""
+        return self.action_process_now()
 
     # ------------------------------------------------------------------
     # State changes (no access check: callers decide)
     # ------------------------------------------------------------------
-    def _set_cancelled(self, reason, code=False, values=None):
-        return super()._set_cancelled(reason, dict(values or {}, cancel_code=code))
-
     def _step_on_closed(self):
         # the salesperson's "timed e-mail" activity goes with the e-mail
         # sudo: the e-mail's own activity, removed with it (internal, callers decide)

@@ -24,8 +24,8 @@ class ExpiryReminder(models.Model):
         deadline_model = self.env["expiry.deadline"].sudo().with_context(active_test=False)
         first, last = reminder_window(
             today,
-            deadline_model._get_expiry_param("upcoming_days"),
-            deadline_model._get_expiry_param("reminder_catchup_days"),
+            deadline_model._get_expiry_param("upcoming_days", company),
+            deadline_model._get_expiry_param("reminder_catchup_days", company),
         )
         # sudo: scoped to the company of the pass (and shared stages)
         stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
@@ -129,7 +129,7 @@ class ExpiryReminder(models.Model):
         """Reminders due longer ago than the catch-up tolerance (the server was
         down) are not sent late: a "60 days before" mail two weeks before
         expiry would be wrong. They are cancelled with the reason."""
-        catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days")
+        catchup = self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days", company)
         first, _last = reminder_window(today, 0, catchup)
         # sudo: the daily pass of one company (domain on company_id below)
         stale = self.sudo().search(

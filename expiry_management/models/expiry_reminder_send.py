@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 
@@ -16,8 +16,9 @@ class ExpiryReminder(models.Model):
 
     def _send(self):
         """Queue the e-mails of these scheduled reminders (one ``mail.mail``
-        each, rendered in the customer's language), mark them sent, and
-        schedule the stages' callbacks. A reminder that cannot be sent is
+        each, rendered in the customer's language), mark them queued (sent
+        when the mail server accepts them, see mail_mail.py), and schedule
+        the stages' callbacks. A reminder that cannot be sent is
         marked failed with a readable reason; the others still go out."""
         reminders = self.filtered(lambda r: r.state == "scheduled")
         if not reminders:
@@ -61,29 +62,29 @@ class ExpiryReminder(models.Model):
 
     def _send_group(self, template, email_values):
         """Render and queue the mails of reminders sharing a template, mark
-        them sent, log them and schedule their callbacks, all or nothing; on
+        them queued, log them and schedule their callbacks, all or nothing; on
         an error, one by one, so that one bad record fails alone."""
 
         def send(reminders):
             mails = reminders._queue_mails(template, email_values)
             reminders._set_email_cc(mails)
-            reminders._mark_sent(mails)
+            reminders._mark_queued(mails)
             reminders._schedule_callbacks()
 
         return self._step_run_batch(
             send, lambda error: self.env._("The e-mail could not be prepared: %s", error)
         )
 
-    def _mark_sent(self, mails):
-        """Link the queued ``mails`` to these reminders, mark them sent and log
-        them in the deadlines' chatter."""
+    def _mark_queued(self, mails):
+        """Link the queued ``mails`` to these reminders, mark them queued and
+        log them in the deadlines' chatter."""
         mail_by_deadline = {mail.res_id: mail.id for mail in mails}
         # sudo: the sent e-mails' own activities (internal, callers decide)
         self.activity_id.sudo().unlink()
         # One write for the whole batch (automation rules on reminders see
         # it once, not once per record), then the per-record mail link in a
         # single UPDATE.
-        self.write({"state": "sent", "date_sent": fields.Datetime.now(), "error": False})
+        self._step_queued()
         self.flush_recordset()
         self.env.cr.execute(
             SQL(

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..tools import RECORD_ERRORS, parse_id
+from ..tools import CRASH_ERRORS, parse_id
 
 _logger = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class SaleOrderLine(models.Model):
             if (
                 line.discount
                 and line._expiry_agreed_price_unit() is not None
-                and not line.deadline_id._renewal_applies_pricelist_discount()
+                and not line.deadline_id._renewal_applies_pricelist_discount(line.company_id)
             ):
                 line.discount = 0.0
         return result
@@ -228,7 +228,9 @@ class SaleOrderLine(models.Model):
                     with self.env.cr.savepoint():
                         line.deadline_id._apply_renewal(product=line.product_id, sale_line=line)
                     continue
-                except RECORD_ERRORS as error:
+                except CRASH_ERRORS:
+                    raise
+                except Exception as error:  # noqa: BLE001 - the line's fault: reported on the order
                     reason = str(error.args[0] if error.args else error)
             line._expiry_report_skipped_renewal(reason)
 

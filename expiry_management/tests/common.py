@@ -8,7 +8,9 @@ ladder) and ``ExpiryDashboardTestMixin`` (a sales team in a fresh company,
 dated on TODAY)."""
 
 import datetime
+from unittest.mock import patch
 
+import odoo
 from odoo import SUPERUSER_ID, Command, api, models, sql_db
 from odoo.tests import TransactionCase, new_test_user
 
@@ -58,6 +60,22 @@ class ExpiryTestCase(TransactionCase):
             "date_expiry": date_expiry,
             "state": "active",
         }
+
+    def _deliver_queued_mails(self):
+        """Run Odoo's mail queue for the e-mails of the ladders' queued steps
+        (timed e-mails, collection steps), as the "Mail: Email Queue Manager"
+        action does after the daily pass: the test mail server accepts them,
+        so their steps become sent (done)."""
+        mails = self.env["mail.mail"]
+        for model in self.env["mail.mail"]._expiry_ladder_models():
+            mails |= self.env[model].sudo().search([("state", "=", "queued")]).mail_id
+        mails = mails.filtered(lambda mail: mail.state == "outgoing")
+        if mails:
+            # never a real connection (pytest-odoo does not set Odoo's test mode)
+            with patch.object(odoo.modules.module, "current_test", odoo.modules.module.current_test or True):
+                mails.sudo().send(raise_exception=False)
+        self.env.invalidate_all()
+        return mails
 
     def _settle_with_entry(self, invoice, account=None):
         """Settle what ``invoice`` still owes with a journal entry against
@@ -180,10 +198,9 @@ class ReminderCase(ExpiryTestCase):
         cls.ladder = cls.stage_60 | cls.stage_30 | cls.stage_7 | cls.stage_notice | cls.stage_after_7
         # only the shipped ladder: other stages (another engineer's demo) stay out
         cls.env["expiry.reminder.stage"].search([("id", "not in", cls.ladder.ids)]).active = False
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("expiry_management.upcoming_days", "7")
-        params.set_param("expiry_management.reminder_catchup_days", "3")
-        params.set_param("expiry_management.close_after_days", "90")
+        cls.company.write(
+            {"expiry_upcoming_days": 7, "expiry_reminder_catchup_days": 3, "expiry_close_after_days": 90}
+        )
 
     @classmethod
     def _deadline_defaults(cls, date_expiry, company):
@@ -196,14 +213,20 @@ class ReminderCase(ExpiryTestCase):
         )
         return vals
 
-    def _run(self, company=None):
-        """One reminder pass for one company, as the daily action does."""
+    def _run(self, company=None, deliver=True):
+        """One reminder pass for one company, as the daily action does, then
+        (``deliver``) Odoo's mail queue that it wakes up: the e-mails it
+        queued are accepted by the (test) mail server, their reminders are
+        sent."""
         company = company or self.company
         today = self.Deadline._company_today(company)
         self.Deadline.sudo()._cron_update_states(company, today, 10000)
         self.Reminder._cancel_stale(company, today)
         self.Reminder._prepare_reminders(company, today)
-        return self.Reminder._send_due_reminders(company, today, 10000)
+        result = self.Reminder._send_due_reminders(company, today, 10000)
+        if deliver:
+            self._deliver_queued_mails()
+        return result
 
     def _mails(self, deadlines):
         return (
@@ -213,6 +236,9 @@ class ReminderCase(ExpiryTestCase):
         )
 
     def _sent(self, deadline):
+        """The stages of ``deadline``'s e-mails that went out, once Odoo's
+        mail queue ran (the daily pass wakes it up)."""
+        self._deliver_queued_mails()
         return deadline.reminder_ids.filtered(lambda r: r.state == "sent").stage_id
 
 

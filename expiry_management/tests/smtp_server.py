@@ -16,12 +16,17 @@ import odoo
 
 class _Handler:
     def __init__(self, refuse):
+        #: False (accept), True (550 to every recipient) or an SMTP reply to RCPT
         self.refuse = refuse
-        self.messages = []
+        self.messages = Received(self)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
-            return "550 5.1.1 Mailbox unavailable: no such user here"
+            return (
+                self.refuse
+                if isinstance(self.refuse, str)
+                else "550 5.1.1 Mailbox unavailable: no such user here"
+            )
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -37,15 +42,43 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+class Received(list):
+    """The messages the server received (``{"rcpt_tos": [...], "message":
+    EmailMessage}``), and the switches of the server: ``start()`` opens the
+    port (before, connections are refused), ``refuse`` sets the answer to
+    RCPT (see _Handler)."""
+
+    def __init__(self, handler):
+        super().__init__()
+        self.handler = handler
+        self.controller = None
+
+    def start(self):
+        if not self.controller._thread:
+            self.controller.start()
+
+    @property
+    def refuse(self):
+        return self.handler.refuse
+
+    @refuse.setter
+    def refuse(self, value):
+        self.handler.refuse = value
+
+
 @contextlib.contextmanager
-def smtp_server(env, refuse=False):
+def smtp_server(env, refuse=False, started=True):
     """Run an SMTP server for the duration of the block, make it the outgoing
     mail server of ``env``'s database and let Odoo really send. Yields the
-    list of received messages (``{"rcpt_tos": [...], "message": EmailMessage}``)."""
+    list of received messages (see Received). ``started=False``: the port
+    stays closed (connections refused, as when the server is down) until
+    ``received.start()``."""
     handler = _Handler(refuse)
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    handler.messages.controller = controller
+    if started:
+        controller.start()
     try:
         env["ir.mail_server"].sudo().search([]).active = False
         env["ir.mail_server"].sudo().create(
@@ -54,4 +87,5 @@ def smtp_server(env, refuse=False):
         with patch.object(odoo.modules.module, "current_test", False):
             yield handler.messages
     finally:
-        controller.stop()
+        if controller._thread:
+            controller.stop()

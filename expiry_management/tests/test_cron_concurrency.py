@@ -101,7 +101,7 @@ class TestCronConcurrency(ConcurrencyCase):
         cr_b.execute("SELECT 1")
         claimed_a = self._claim_and_send(env_a)
         self.assertEqual(claimed_a.ids, [self.reminder_id])
-        self.assertEqual(claimed_a.state, "sent")
+        self.assertEqual(claimed_a.state, "queued")
         # while A holds the row, B skips it
         self.assertFalse(self._claim_and_send(env_b))
         cr_a.commit()  # pylint: disable=invalid-commit

@@ -101,7 +101,7 @@ class TestRenewalHardening(ExpiryCommon):
         self.assertEqual(line.price_unit, 450.0)
         self.assertEqual(line.discount, 0.0, "the agreed price is the price")
         # unless the settings say so
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_pricelist_discount", "1")
+        self.company.expiry_renewal_pricelist_discount = True
         line.order_id.unlink()
         line = self._renewal_order(deadline).order_line
         self.assertEqual(line.price_unit, 450.0)
@@ -123,15 +123,19 @@ class TestRenewalHardening(ExpiryCommon):
 
     def test_huge_settings_window_is_refused_and_a_stored_one_is_clamped(self):
         settings = self.env["res.config.settings"].create({})
-        with self.assertRaisesRegex(ValidationError, "at most 3660 days"):
+        with self.assertRaisesRegex(ValidationError, "at most 3660 days"), self.env.cr.savepoint():
             settings.expiry_renewal_window_days = 10**8
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_grace_days", str(10**12))
+        # a value stored out of bounds (by SQL) is clamped
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_company SET expiry_renewal_grace_days = %s", (10**9,))
+        self.env.invalidate_all()
         Deadline = self.env["expiry.deadline"]
         self.assertEqual(Deadline._get_expiry_param("renewal_grace_days"), 3660)
         # the daily pass, the urgency refresh and the reports still work
         Deadline._refresh_urgency()
         self.env["expiry.reminder"]._cron_daily_pass()
-        self.env["ir.config_parameter"].sudo().set_param("expiry_management.renewal_window_days", str(10**12))
+        self.env.cr.execute("UPDATE res_company SET expiry_renewal_window_days = %s", (10**9,))
+        self.env.invalidate_all()
         self.env["expiry.renewal.report"].search_count([("outcome", "=", "at_risk")])
         self.env["expiry.dashboard"].get_dashboard_data()
 
@@ -230,6 +234,7 @@ class TestDailyPassHardening(ReminderCase):
             patch.object(type(self.env["mail.activity"]), "create", create),
         ):
             self.Reminder._cron_daily_pass()
+        self._deliver_queued_mails()
         stage_30 = (goods | bad).reminder_ids.filtered(lambda r: r.stage_id == self.stage_30)
         self.assertEqual(set(stage_30.filtered(lambda r: r.deadline_id in goods).mapped("state")), {"sent"})
         failed = stage_30.filtered(lambda r: r.deadline_id == bad)

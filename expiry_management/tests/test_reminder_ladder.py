@@ -195,6 +195,8 @@ class TestReminderLadder(ReminderCase):
             self._run()
             first.reminder_ids.with_user(self.salesperson).action_send_now()
             second.reminder_ids.with_user(self.salesperson).action_cancel()
+        self.assertEqual(first.reminder_ids.state, "queued", "sent once the mail server accepted it")
+        self._deliver_queued_mails()
         self.assertEqual(first.reminder_ids.state, "sent")
         self.assertEqual(second.reminder_ids.state, "cancelled")
         self.assertIn("Sally Sales", second.reminder_ids.error)

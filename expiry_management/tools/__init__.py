@@ -13,4 +13,4 @@ from .date_rules import (
     renewal_base_date,
     shift_days,
 )
-from .parsing import CRASH_ERRORS, RECORD_ERRORS, parse_id, parse_page
+from .parsing import CRASH_ERRORS, parse_id, parse_page, run_batch

@@ -59,6 +59,7 @@ class TestAutomation(ReminderCase):
         self.assertIn("the rule of a user is broken", bad.cron_error)
         self.assertEqual(bad.cron_error_date, date(2026, 7, 1))
         self.assertIn("could not update this deadline", " ".join(bad.message_ids.mapped("body")))
+        self._deliver_queued_mails()
         notices = (goods | other).reminder_ids.filtered(lambda r: r.stage_id == self.stage_notice)
         self.assertEqual(set(notices.mapped("state")), {"sent"}, "the others get their expiry notice")
         self.assertEqual(len(notices), 3)
