@@ -37,6 +37,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         tracking=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         groups="base.group_user",
         help="The policy, contract or licence this invoice is for: what it still owes is followed on the "

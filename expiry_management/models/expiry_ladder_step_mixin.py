@@ -30,6 +30,18 @@ STEP_CANCEL_CODES = [("stale", "Too late"), ("user", "By a user")]
 RETRY_FIRST_DELAY = timedelta(hours=1)
 RETRY_FACTOR = 3
 RETRY_MAX_DELAY = timedelta(days=1)
+# The fields of a step's log, written by the module only (see create()).
+STEP_LOG_FIELDS = (
+    "state",
+    "cancel_code",
+    "error",
+    "mail_id",
+    "activity_id",
+    "delivery_attempts",
+    "date_next_attempt",
+)
+# The states of a step's e-mail that the mail server has not accepted (yet).
+UNDELIVERED_MAIL_STATES = ("outgoing", "exception")
 
 
 class ExpiryLadderStepMixin(models.AbstractModel):
@@ -161,6 +173,17 @@ class ExpiryLadderStepMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # User actions (rights checked per ladder, then the NOWAIT lock)
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the log (state, links to what was produced, delivery) is the module's:
+        # a user creating a row (a manager may) cannot forge it, nor tie a row to
+        # someone else's e-mail, whose delivery would then drive it (mail_mail.py)
+        if not self.env.su:
+            log_fields = set(STEP_LOG_FIELDS) | {self._step_date_done_field}
+            if any(log_fields & set(vals) for vals in vals_list):
+                raise UserError(self.env._("Use the buttons to process, cancel or retry a step."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if not self.env.su and set(vals) - self._step_user_fields:
             raise UserError(self.env._("Use the buttons to process, cancel or retry a step."))
@@ -210,6 +233,8 @@ class ExpiryLadderStepMixin(models.AbstractModel):
         # sudo: rights checked above (_step_check_user_access); the ladder writes its log
         rows = self.sudo()
         rows.write({"state": "scheduled", "error": False, "delivery_attempts": 0, "date_next_attempt": False})
+        # a new e-mail goes out: the failed one leaves the mail queue (never sent twice from there)
+        rows.mail_id.filtered(lambda m: m.state in UNDELIVERED_MAIL_STATES).write({"state": "cancel"})
         for row in rows:
             today = Deadline._company_today(row.company_id)
             if row.date_due < today:
@@ -277,10 +302,21 @@ class ExpiryLadderStepMixin(models.AbstractModel):
         return True
 
     def _set_cancelled(self, reason, code=False, values=None):
-        """Cancel these scheduled (or failed) rows, with the reason and its code."""
-        rows = self.filtered(lambda r: r.state in ("scheduled", "failed"))
+        """Cancel these scheduled, failed or queued rows (their e-mail not
+        accepted by the mail server yet, e.g. waiting for a retry), with the
+        reason and its code; their e-mails that did not go out are withdrawn
+        from the mail queue, so that they never go out late."""
+        rows = self.filtered(
+            lambda r: r.state in ("scheduled", "failed")
+            or (r.state == "queued" and r.mail_id.state in UNDELIVERED_MAIL_STATES)
+        )
         rows._step_on_closed()
-        rows.write(dict(values or {}, state="cancelled", error=reason, cancel_code=code))
+        rows.write(
+            dict(values or {}, state="cancelled", error=reason, cancel_code=code, date_next_attempt=False)
+        )
+        # after the rows' state: the mail's cancellation must not fail them (mail_mail.py)
+        # sudo: the e-mails of these rows only, withdrawn with them
+        rows.mail_id.sudo().filtered(lambda m: m.state in UNDELIVERED_MAIL_STATES).write({"state": "cancel"})
 
     def _step_lock_for_user(self, message=None):
         """Lock these rows for a user's action (process now, cancel, retry):

@@ -159,7 +159,9 @@ class ExpiryReminder(models.Model):
         """Cancel what is left of a ladder once the deadline moved on: renewed
         (new expiry date, so a new ladder), closed or cancelled."""
         # sudo: the e-mails of the deadlines being written (their company), cancelled with them
-        reminders = self.sudo().search([("deadline_id", "in", deadlines.ids), ("state", "=", "scheduled")])
+        reminders = self.sudo().search(
+            [("deadline_id", "in", deadlines.ids), ("state", "in", ("scheduled", "queued"))]
+        )
         renewed = reminders.filtered(lambda r: r.date_expiry != r.deadline_id.date_expiry)
         renewed._set_cancelled(
             self.env._("The expiry date changed (renewal or correction): a new reminder ladder starts."),

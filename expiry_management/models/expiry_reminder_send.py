@@ -161,7 +161,7 @@ class ExpiryReminder(models.Model):
             return
         open_ones = (
             self.env["mail.activity"]
-            # sudo: the failed e-mails' deadlines only (internal, callers decide)
+            # sudo: the open callbacks of the deadlines being sent (internal, callers decide)
             .sudo()
             .search(
                 [
@@ -175,7 +175,7 @@ class ExpiryReminder(models.Model):
         if not deadlines:
             return
         model_id = self.env["ir.model"]._get_id("expiry.deadline")
-        # sudo: the salesperson's activity about a failed e-mail of their deadline
+        # sudo: the salesperson's callback about their deadline whose e-mail went out
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 self._prepare_callback_activity_values(deadline, callback_type, model_id)

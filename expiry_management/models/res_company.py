@@ -19,6 +19,9 @@ EXPIRY_DAY_PARAMS = (
 )
 #: the settings that are yes/no (Boolean fields, 0 or 1 in EXPIRY_PARAMS)
 EXPIRY_BOOLEAN_PARAMS = ("renewal_pricelist_discount",)
+#: who reads the health of the daily pass (its errors are internal): the
+#: managers (dashboard) and the administrators (Settings)
+HEALTH_GROUPS = "expiry_management.group_expiry_manager,base.group_system"
 
 
 class ResCompany(models.Model):
@@ -96,41 +99,41 @@ class ResCompany(models.Model):
         string="Daily Pass Day",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
         help="The day (in the company's time zone) of the last daily pass, finished or not.",
     )
     expiry_pass_started = fields.Datetime(
         string="Daily Pass Started",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
     )
     expiry_pass_finished = fields.Datetime(
         string="Daily Pass Last Finished",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
         help="When the daily pass last went through every step for this company with nothing left.",
     )
     expiry_pass_processed = fields.Integer(
         string="Rows Processed",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
         help="Rows (state changes, e-mails, collection steps) the last daily pass processed.",
     )
     expiry_pass_failed = fields.Integer(
         string="Rows Failed",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
         help="Steps of a ladder (e-mails, collection steps) that failed during the last daily pass.",
     )
     expiry_pass_errors = fields.Text(
         string="Steps in Error",
         readonly=True,
         copy=False,
-        groups="base.group_user",
+        groups=HEALTH_GROUPS,
         help="Steps of the last daily pass that stopped on an error for this company (the others went on).",
     )
 

@@ -8,6 +8,7 @@ import datetime
 from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -158,3 +159,22 @@ class TestDailyPassHealth(ReminderCase):
         self.assertNotIn("late", [w["key"] for w in self._warnings()])
         cron.write({"nextcall": now - datetime.timedelta(hours=5), "active": False})
         self.assertNotIn("late", [w["key"] for w in self._warnings()])
+
+    def test_the_health_of_the_pass_is_for_managers_only(self):
+        """Review: the steps in error (exception texts of the pass) and its
+        counters are the managers' (dashboard) and the administrators'
+        (Settings), not every employee's through res.company."""
+        self.company.sudo().write({"expiry_pass_errors": "send reminders: boom"})
+        employee = new_test_user(
+            self.env,
+            login="health_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.company.with_user(employee).read(["expiry_pass_errors"])
+        self.assertEqual(
+            self.company.with_user(self.manager).read(["expiry_pass_errors"])[0]["expiry_pass_errors"],
+            "send reminders: boom",
+        )

@@ -7,8 +7,9 @@ Through a real SMTP server on 127.0.0.1 (tests/smtp_server.py)."""
 
 import datetime
 
-from odoo import fields
-from odoo.tests import freeze_time, tagged
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ReminderCase
@@ -137,3 +138,71 @@ class TestDeliveryRetry(ReminderCase):
         self.assertTrue(received)
         self.assertEqual(reminder.state, "sent")
         self.assertFalse(reminder.error)
+
+    def test_a_reminder_waiting_for_a_retry_is_cancelled_with_its_deadline(self):
+        """Review: a reminder whose e-mail waits for its next attempt (the mail
+        server was down) is cancelled, and its e-mail with it, when the
+        deadline is cancelled or renewed in the meantime: "renew now" must not
+        reach a customer who renewed yesterday."""
+        reminder = self._queued_reminder()
+        mail = reminder.mail_id
+        with smtp_server(self.env, started=False) as received, mute_logger(*MAIL_LOGGERS):
+            self._run_mail_queue(mail)
+            self.assertEqual((reminder.state, reminder.delivery_attempts), ("queued", 1))
+            reminder.deadline_id.with_user(self.salesperson).action_cancel()
+            self.assertEqual(reminder.state, "cancelled")
+            self.assertEqual(reminder.cancel_code, "ended")
+            self.assertEqual(mail.state, "cancel")
+            received.start()
+            self._time_passes(mail)
+            self._run_mail_queue(mail)
+        self.assertFalse(received, "the e-mail of a cancelled reminder never goes out")
+        self.assertEqual(reminder.state, "cancelled")
+
+    def test_a_retried_reminder_withdraws_its_failed_mail(self):
+        """Review: Retry sends a new e-mail; the failed one leaves the mail
+        queue, so that retrying the failed e-mails there (Settings >
+        Technical > Emails) does not send the customer the same e-mail twice."""
+        reminder = self._queued_reminder()
+        old_mail = reminder.mail_id
+        with smtp_server(self.env, refuse=True), mute_logger(*MAIL_LOGGERS):
+            self._run_mail_queue(old_mail)
+        self.assertEqual((reminder.state, old_mail.state), ("failed", "exception"))
+        with freeze_time("2026-05-02 03:00:00"):
+            reminder.with_user(self.salesperson).action_retry()
+        self.assertEqual(reminder.state, "scheduled")
+        self.assertEqual(old_mail.state, "cancel")
+        with freeze_time("2026-05-02 03:00:00"):
+            self._run(deliver=False)
+        self.assertEqual(reminder.state, "queued")
+        self.assertNotEqual(reminder.mail_id, old_mail)
+
+    def test_a_user_cannot_create_a_step_tied_to_a_mail(self):
+        """Review: a manager may create timed e-mails, but not their log: a row
+        created "sent", or tied to another e-mail (whose delivery would drive
+        it, and which it would cancel or retry), is refused."""
+        deadline = self._create_deadline(D(2026, 5, 31))
+        other_mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create({"subject": "Not a ladder's", "email_to": "x@example.com", "body_html": "<p>x</p>"})
+        )
+        manager = new_test_user(
+            self.env,
+            login="review_step_manager",
+            groups="base.group_user,expiry_management.group_expiry_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        values = {
+            "deadline_id": deadline.id,
+            "stage_id": self.stage_30.id,
+            "company_id": self.company.id,
+            "date_expiry": deadline.date_expiry,
+            "date_due": D(2026, 6, 1),
+        }
+        Reminder = self.env["expiry.reminder"].with_user(manager)
+        for forged in ({"mail_id": other_mail.id, "state": "queued"}, {"state": "sent"}):
+            with self.assertRaises(UserError):
+                Reminder.create(dict(values, **forged))
+        self.assertEqual(Reminder.create(values).state, "scheduled")

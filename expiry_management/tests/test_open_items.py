@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.expiry_management.models import account_move
@@ -129,3 +130,28 @@ class TestOpenItems(ExpiryCommon):
         self.env.invalidate_all()
         self.assertEqual(renewal.expiry_deadline_id, deadline)
         self.assertEqual(by_hand.expiry_deadline_id, other)
+
+    def test_an_invoice_of_another_company_is_never_linked_to_a_deadline(self):
+        """Review: the list of open items and the deadline's figures must not
+        disagree: an invoice of another company cannot be linked to a
+        deadline (the figures ignore it, the list would show it)."""
+        deadline = self._create_deadline(date(2027, 3, 31))
+        other = self._company("Review Other Brokers")
+        self.env["account.chart.template"].try_loading("generic_coa", company=other, install_demo=False)
+        invoice = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": deadline.partner_id.id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Instalment", "quantity": 1, "price_unit": 120.0})
+                    ],
+                }
+            )
+        )
+        self.assertEqual(invoice.company_id, other)
+        with self.assertRaises(UserError):
+            invoice.expiry_deadline_id = deadline
+            invoice.flush_recordset()

@@ -1,3 +1,4 @@
+from .batch import CRASH_ERRORS, run_batch
 from .date_rules import (
     DURATION_UNITS,
     MAX_DURATION,
@@ -13,4 +14,4 @@ from .date_rules import (
     renewal_base_date,
     shift_days,
 )
-from .parsing import CRASH_ERRORS, parse_id, parse_page, run_batch
+from .parsing import parse_id, parse_page

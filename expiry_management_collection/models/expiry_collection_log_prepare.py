@@ -285,11 +285,17 @@ class ExpiryCollectionLog(models.Model):
             .search([("company_id", "=", company.id), ("state", "=", "active")])
         )
         plans._close_paid()
+        # queued: their e-mail waits for a retry (the mail server was down), withdrawn if paid since
         # sudo: see above
-        waiting = self.sudo().search([("company_id", "=", company.id), ("state", "=", "scheduled")])
+        waiting = self.sudo().search(
+            [("company_id", "=", company.id), ("state", "in", ("scheduled", "queued"))]
+        )
+        # what the pass counts as processed: the scheduled rows (as before the queued ones were settled)
+        processed = len(waiting.filtered(lambda r: r.state == "scheduled"))
         valid = waiting._cancel_invalid()
         # left scheduled while the pass did not run for days: not taken late
-        valid.filtered(lambda r: r.date_due <= self._stale_before(company, today))._set_cancelled(
+        stale_before = self._stale_before(company, today)
+        valid.filtered(lambda r: r.state == "scheduled" and r.date_due <= stale_before)._set_cancelled(
             self.env._(
                 "Not taken: it was due more than %s days ago when the collection pass ran.",
                 self.env["expiry.deadline"]._get_expiry_param("reminder_catchup_days", company),
@@ -306,10 +312,10 @@ class ExpiryCollectionLog(models.Model):
         )
         if done:
             done.activity_id.unlink()
-        return len(waiting), 0
+        return processed, 0
 
     def _cancel_invalid(self):
-        """Cancel these scheduled rows when their reason to exist is gone.
+        """Cancel these scheduled (or queued) rows when their reason to exist is gone.
 
         :return: the rows still valid
         """

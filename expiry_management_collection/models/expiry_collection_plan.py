@@ -226,7 +226,7 @@ class ExpiryCollectionPlan(models.Model):
             self.env["expiry.collection.log"].sudo().search(
                 [
                     ("move_id", "in", plan.move_ids.ids),
-                    ("state", "=", "scheduled"),
+                    ("state", "in", ("scheduled", "queued")),
                     ("instalment_id", "=", False),
                 ]
             )._set_cancelled(self.env._("A payment plan was agreed."), "plan")
@@ -255,7 +255,7 @@ class ExpiryCollectionPlan(models.Model):
                 {"expiry_collection_plan_id": False}
             )
             self.env["expiry.collection.log"].sudo().search(
-                [("instalment_id", "in", plan.line_ids.ids), ("state", "=", "scheduled")]
+                [("instalment_id", "in", plan.line_ids.ids), ("state", "in", ("scheduled", "queued"))]
             )._set_cancelled(self.env._("The payment plan was cancelled."), "plan")
             plan.move_ids._expiry_log_collection(
                 {

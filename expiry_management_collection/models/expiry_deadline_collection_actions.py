@@ -105,7 +105,7 @@ class ExpiryDeadline(models.Model):
             )
             # sudo: the steps of this deadline, which the caller may write
             self.env["expiry.collection.log"].sudo().search(
-                [("deadline_id", "=", deadline.id), ("state", "=", "scheduled")]
+                [("deadline_id", "=", deadline.id), ("state", "in", ("scheduled", "queued"))]
             )._set_cancelled(self.env._("The case was handed over to %s.", agency.name), "handed_over")
             text = self.env._(
                 "Handed over to %(agency)s: %(amount)s.",

@@ -17,6 +17,15 @@ class SmsSms(models.Model):
             self._expiry_collection_delivery()
         return result
 
+    def unlink(self):
+        # an SMS deleted before the provider took it never goes out: its step
+        # fails (a person decides: retry or cancel), the ladder never waits for ever
+        # sudo: the collection steps of these SMS only, failed with them
+        self.env["expiry.collection.log"].sudo().search(
+            [("sms_id", "in", self.ids), ("state", "=", "queued")]
+        )._set_failed(self.env._("The SMS was deleted before the SMS provider accepted it."))
+        return super().unlink()
+
     def _expiry_collection_delivery(self):
         """Tell the collection steps of these SMS how their sending went."""
         # sudo: the SMS queue's own result, for the steps of these SMS only

@@ -101,6 +101,25 @@ class TestCollectionDelivery(MockSMS, CollectionCase):
         self._run_on("2027-03-20")
         self.assertEqual(self._logs(move).step_id, self.step_first | self.step_sms_call)
 
+    def test_a_step_waiting_for_a_retry_is_withdrawn_when_the_invoice_is_paid(self):
+        """Review: the customer pays while the dunning e-mail waits for its
+        next attempt (the mail server was down): the step is cancelled and
+        its e-mail never goes out."""
+        move, log = self._first_step()
+        mail = log.mail_id
+        with smtp_server(self.env, started=False) as received, mute_logger(*MAIL_LOGGERS):
+            self._run_mail_queue(mail)
+            self.assertEqual((log.state, log.delivery_attempts), ("queued", 1))
+            self._pay(move)
+            self._run_on("2027-03-11")
+            self.assertEqual((log.state, log.cancel_code), ("cancelled", "paid"))
+            self.assertEqual(mail.state, "cancel")
+            received.start()
+            self._time_passes(mail)
+            self._run_mail_queue(mail)
+        self.assertFalse(received, "no dunning e-mail for a paid invoice")
+        self.assertEqual(log.state, "cancelled")
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionCatchUp(MockSMS, CollectionCase):

@@ -95,6 +95,18 @@ class TestCollectionLadder(MockSMS, CollectionCase):
         self.assertEqual(step.state, "failed")
         self.assertIn("Wrong Number Format", step.error)
 
+    def test_an_sms_deleted_from_the_queue_fails_its_step(self):
+        """Review: an SMS deleted before the provider took it fails its step
+        (a person decides), the ladder never waits for ever."""
+        deadline = self._create_deadline(200)
+        move = self._invoice(deadline, -10, 250.0)
+        self._run(deliver=False)
+        step = self._logs(move).filtered(lambda r: r.channel == "sms")
+        self.assertEqual(step.state, "queued")
+        step.sms_id.sudo().unlink()
+        self.assertEqual(step.state, "failed")
+        self.assertIn("deleted", step.error)
+
     def test_sms_to_a_customer_without_number_fails_readably(self):
         self.customer.mobile = False
         deadline = self._create_deadline(200)
