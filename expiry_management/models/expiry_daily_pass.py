@@ -3,9 +3,11 @@
 import datetime
 import logging
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.base.models.ir_cron import _intervalTypes
 
@@ -158,7 +160,24 @@ class ExpiryDailyPass(models.AbstractModel):
             started = values.get("expiry_pass_started") or company.expiry_pass_started or now
             values["expiry_pass_failed"] = sum(self._failed_step_counts(company, started).values())
         if values:
-            company.write(values)
+            self._write_health(company, values)
+
+    @api.model
+    def _write_health(self, company, values):
+        """Write the health of ``company``'s pass, or nothing when another
+        worker holds or has just changed the company row (two cron workers,
+        queue jobs): the health is a report, never a reason to roll a run
+        and its sent e-mails back; the next run records it."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM res_company WHERE id = %s FOR NO KEY UPDATE NOWAIT", company.id)
+                )
+                company.write(values)
+                company.flush_recordset(list(values))
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as error:
+            _logger.info("Daily pass, company %s: health not recorded this run (%s)", company.id, error)
+            company.invalidate_recordset(list(values), flush=False)
 
     @api.model
     def _get_ladder_models(self):

@@ -7,6 +7,8 @@ Settings when it is late, when steps failed or stopped on an error."""
 import datetime
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
@@ -178,3 +180,17 @@ class TestDailyPassHealth(ReminderCase):
             self.company.with_user(self.manager).read(["expiry_pass_errors"])[0]["expiry_pass_errors"],
             "send reminders: boom",
         )
+
+    def test_a_company_row_held_by_another_worker_skips_the_health_not_the_run(self):
+        """Two workers finishing at once: the second does not wait for, nor
+        fail on, the company row the first holds or has just changed; its
+        run (and its e-mails) stand, and a later run records the health."""
+        main = self.env.ref("base.main_company")
+        before = main.expiry_pass_processed
+        for error in (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            with patch.object(type(self.env.cr), "execute", side_effect=error("held")) as execute:
+                self.Pass._write_health(main, {"expiry_pass_processed": before + 7})
+            self.assertTrue(execute.called)
+            self.assertEqual(main.expiry_pass_processed, before, "not recorded while the row is held")
+        self.Pass._write_health(main, {"expiry_pass_processed": before + 7})
+        self.assertEqual(main.expiry_pass_processed, before + 7)
