@@ -130,6 +130,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
             and user.partner_id.commercial_partner_id == deadline_sudo.commercial_partner_id
         )
         renewal_error = deadline_sudo._get_portal_renewal_error(user.partner_id) if is_owner else False
+        is_public = user._is_public()
         in_cart = False
         if is_owner:
             cart = request.website.sale_get_order()
@@ -138,7 +139,7 @@ class ExpiryDeadlinePortal(CustomerPortal):
             "deadline": deadline_sudo,
             "terms": deadline_sudo.term_ids.filtered(lambda term: term.state == "done"),
             "is_owner": is_owner,
-            "is_public": user._is_public(),
+            "is_public": is_public,
             "can_renew": is_owner and not renewal_error,
             "renewal_error": renewal_error,
             "new_date_expiry": deadline_sudo._get_renewal_dates()[1]
@@ -146,14 +147,37 @@ class ExpiryDeadlinePortal(CustomerPortal):
             else False,
             "in_cart": in_cart,
             "error_message": request.session.pop("expiry_portal_renewal_error", None),
-            "login_url": "/web/login?" + url_encode({"redirect": deadline_sudo.get_portal_url()}),
+            # only for visitors (who came with the access token): the link
+            # with a token, get_portal_url() writes one when there is none
+            "login_url": "/web/login?" + url_encode({"redirect": deadline_sudo.get_portal_url()})
+            if is_public
+            else False,
             "page_name": "deadline",
             "backend_url": f"/odoo/action-{deadline_sudo._get_portal_return_action().id}/{deadline_sudo.id}",
         }
-        values = self._get_page_view_values(
-            deadline_sudo, access_token, values, "my_deadlines_history", False, **kwargs
-        )
+        # No session history for Odoo's pager: it links the previous and next
+        # records with their access tokens and writes a token on each that
+        # has none (a write on every first visit); ours links plain addresses.
+        values = self._get_page_view_values(deadline_sudo, access_token, values, None, False, **kwargs)
+        if is_owner:
+            values.update(self._get_deadline_records_pager(deadline_sudo))
         return request.render("expiry_management_portal.portal_my_deadline", values)
+
+    def _get_deadline_records_pager(self, deadline_sudo):
+        """Links to the previous and next deadline of the list the owner saw
+        last: plain portal addresses, the owner is logged in (no token)."""
+        history = request.session.get("my_deadlines_history", [])
+        if deadline_sudo.id not in history:
+            return {}
+        index = history.index(deadline_sudo.id)
+        # ids the list showed this user (searched as them, record rules applied)
+        Deadline = request.env["expiry.deadline"]
+        previous_id = history[index - 1] if index else False
+        next_id = history[index + 1] if index + 1 < len(history) else False
+        return {
+            "prev_record": previous_id and Deadline.browse(previous_id).access_url,
+            "next_record": next_id and Deadline.browse(next_id).access_url,
+        }
 
     # ------------------------------------------------------------------
     # Renew: into the cart, then to checkout

@@ -6,6 +6,7 @@ from . import (
     test_portal_payment_gate,
     test_portal_payment_webhook,
     test_portal_query_count,
+    test_portal_reads,
     test_portal_renewal,
     test_portal_tour,
 )
