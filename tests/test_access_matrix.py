@@ -87,6 +87,11 @@ ALLOW = {
     ("expiry.reminder", "action_cancel"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_retry"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder.stage", "action_view_reminders"): ((DEADLINE_USER,), "Deadlines users see the ladder"),
+    ("expiry.reminder.review", "action_open_reminders"): (
+        (DEADLINE_USER,),
+        "the salesperson's own day of e-mails",
+    ),
+    ("mail.activity", "action_open_document"): ((DEADLINE_USER,), "their own activity on their own deadline"),
     ("res.partner", "action_view_deadlines"): (
         (DEADLINE_USER, COMPANY_B),
         "a shared customer: the list shows the deadlines the caller may read (their companies)",
@@ -244,6 +249,9 @@ class AccessMatrixCase(CollectionCase):
                 "date_due": cls.TODAY,
             }
         )
+        cls.review = env["expiry.reminder.review"].create(
+            {"user_id": cls.s1.id, "company_id": cls.company_a.id, "date": cls.TODAY, "reminder_count": 1}
+        )
         cls.log = env["expiry.collection.log"].create(
             {
                 "company_id": cls.company_a.id,
@@ -315,6 +323,8 @@ class AccessMatrixCase(CollectionCase):
             "expiry.collection.report": lambda user: self.env["expiry.collection.report"],
             "expiry.dashboard": lambda user: self.env["expiry.dashboard"],
             "expiry.reminder": lambda user: self.reminder,
+            "expiry.reminder.review": lambda user: self.review,
+            "mail.activity": lambda user: self._activity(self.s1),
             "expiry.reminder.stage": lambda user: self.stage,
             "res.partner": lambda user: self.customer,
             "sale.order": lambda user: self.order,
@@ -575,6 +585,7 @@ class AccessMatrixCase(CollectionCase):
             "sale.order.line": self.order.order_line[:1],
             "expiry.deadline.term": self.term,
             "expiry.reminder": self.reminder,
+            "expiry.reminder.review": self.review,
             "expiry.reminder.stage": self.stage,
             "expiry.collection.log": self.log,
             "expiry.collection.plan": self.plan,

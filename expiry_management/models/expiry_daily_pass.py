@@ -54,11 +54,15 @@ class ExpiryDailyPass(models.AbstractModel):
         deadlines = self.env["expiry.deadline"].sudo()
         # sudo: the daily pass (scheduled action), per company
         reminders = self.env["expiry.reminder"].sudo()
+        # sudo: the daily pass (scheduled action), per company
+        reviews = self.env["expiry.reminder.review"].sudo()
         return [
             ("states", lambda: deadlines._cron_update_states(company, today, batch)),
             ("stale reminders", lambda: reminders._cancel_stale(company, today)),
             ("prepare reminders", lambda: reminders._prepare_reminders(company, today)),
             ("send reminders", lambda: reminders._send_due_reminders(company, today, batch)),
+            # the day's review activity goes once its e-mails went out
+            ("review reminders", lambda: reviews._sync_company(company, today)),
         ]
 
     @api.model

@@ -213,12 +213,13 @@ class ExpiryDashboard(models.AbstractModel):
         return [
             ("user_id", "=", self.env.uid),
             ("date_deadline", "<=", periods["today"]),
-            ("res_model", "in", ("expiry.deadline", "res.partner")),
+            ("res_model", "in", ("expiry.deadline", "res.partner", "expiry.reminder.review")),
         ]
 
     @api.model
     def _get_todo(self, periods):
-        """My activities on deadlines and customers due today or overdue."""
+        """My activities on deadlines, customers and the day's timed e-mails to
+        review, due today or overdue."""
         activities = self.env["mail.activity"].search_fetch(
             self._todo_domain(periods),
             ["activity_type_id", "summary", "res_model", "res_id", "res_name", "date_deadline"],

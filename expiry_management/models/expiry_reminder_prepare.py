@@ -1,12 +1,17 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Preparing the reminder ladder: the rows of the e-mails due soon, and the
-salesperson's activity that shows each one before it goes out."""
+salesperson's review of them before they go out (one activity per day:
+expiry_reminder_review.py, or one per e-mail, per company setting)."""
+
+import logging
 
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..tools import expiry_range_for_due, reminder_window
+from ..tools import CRASH_ERRORS, expiry_range_for_due, reminder_window
+
+_logger = logging.getLogger(__name__)
 
 
 class ExpiryReminder(models.Model):
@@ -78,17 +83,35 @@ class ExpiryReminder(models.Model):
             self.invalidate_model(["state", "error", "cancel_code", "date_due"])
         reminders = self.browse(new_ids)
         reminders._schedule_review_activities()
+        # digest: the salesperson's activity of each day counts its e-mails;
+        # never at the cost of the e-mails prepared above (the pass's step
+        # "review reminders" runs it again and reports its error)
+        try:
+            with self.env.cr.savepoint():
+                self.env["expiry.reminder.review"]._sync_company(company, today)
+        except CRASH_ERRORS:
+            raise
+        except Exception as error:  # noqa: BLE001 - the review only: the e-mails stay prepared
+            _logger.warning("Daily pass, company %s: review activities not updated: %s", company.id, error)
         return reminders
 
     def _schedule_review_activities(self):
-        """Show the salesperson the e-mails about to go out, in their activities."""
+        """Show the salesperson each e-mail about to go out, in their
+        activities, in the companies that review them one by one
+        (``expiry_review_mode`` "per_email"; "digest": expiry.reminder.review)."""
         activity_type = self.env.ref(
             "expiry_management.mail_activity_type_timed_email", raise_if_not_found=False
         )
         if not activity_type or not self:
             return
+        # sudo: the review setting of the e-mails' companies
+        per_email = self.company_id.sudo().filtered(lambda c: c.expiry_review_mode == "per_email")
+        if not per_email:
+            return
         model_id = self.env["ir.model"]._get_id("expiry.deadline")
-        todo = self.filtered(lambda r: r.deadline_id.user_id and r.state == "scheduled")
+        todo = self.filtered(
+            lambda r: r.company_id in per_email and r.deadline_id.user_id and r.state == "scheduled"
+        )
         vals_list = [reminder._prepare_review_activity_values(activity_type, model_id) for reminder in todo]
         # mail.activity.create() subscribes the users per batch and fails on a
         # document listed twice: one round per reminder of the same deadline.

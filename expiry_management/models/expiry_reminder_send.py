@@ -5,10 +5,9 @@ batches, the chatter trace, and the callbacks of the stages."""
 
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, models
-from odoo.tools import SQL
+
+from ..tools import update_column
 
 
 class ExpiryReminder(models.Model):
@@ -62,12 +61,11 @@ class ExpiryReminder(models.Model):
 
     def _send_group(self, template, email_values):
         """Render and queue the mails of reminders sharing a template, mark
-        them queued, log them and schedule their callbacks, all or nothing; on
-        an error, one by one, so that one bad record fails alone."""
+        them queued and schedule their callbacks, all or nothing; on an
+        error, one by one, so that one bad record fails alone."""
 
         def send(reminders):
             mails = reminders._queue_mails(template, email_values)
-            reminders._set_email_cc(mails)
             reminders._mark_queued(mails)
             reminders._schedule_callbacks()
 
@@ -76,52 +74,34 @@ class ExpiryReminder(models.Model):
         )
 
     def _mark_queued(self, mails):
-        """Link the queued ``mails`` to these reminders, mark them queued and
-        log them in the deadlines' chatter."""
+        """Link the queued ``mails`` to these reminders and mark them queued
+        (the mails' own messages are the chatter's trace)."""
         mail_by_deadline = {mail.res_id: mail.id for mail in mails}
-        # sudo: the sent e-mails' own activities (internal, callers decide)
+        # sudo: the sent e-mails' own review activities, when there are (internal, callers decide)
         self.activity_id.sudo().unlink()
         # One write for the whole batch (automation rules on reminders see
         # it once, not once per record), then the per-record mail link in a
         # single UPDATE.
         self._step_queued()
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE expiry_reminder AS r SET mail_id = v.mail_id
-                  FROM (VALUES %s) AS v(id, mail_id)
-                 WHERE r.id = v.id
-                """,
-                SQL(", ").join(
-                    SQL("(%s, %s)", reminder.id, mail_by_deadline[reminder.deadline_id.id])
-                    for reminder in self
-                ),
-            )
-        )
-        self.invalidate_recordset(["mail_id"])
-        # Template mails stay out of the chatter: log one note per deadline,
-        # in one batch, so that the salesperson sees what went out.
-        self.deadline_id._message_log_batch(
-            {
-                reminder.deadline_id.id: Markup("<p>%s</p>")
-                % self.env._(
-                    "Timed e-mail “%(stage)s” sent to %(email)s.",
-                    stage=reminder.stage_id.name,
-                    email=reminder.deadline_id.partner_id.email_formatted,
-                )
-                for reminder in self
-            }
+        update_column(
+            self, "mail_id", {reminder.id: mail_by_deadline[reminder.deadline_id.id] for reminder in self}
         )
 
     def _queue_mails(self, template, email_values):
-        """Render and queue the mails of these reminders, the template's
-        body compiled once for the batch (see mail.render.mixin)."""
+        """Queue the mails of these reminders, one chatter message each, the
+        salesperson in copy when the stage says so and as the author."""
         return (
             # sudo: the stage's template, rendered for the deadlines being sent (callers checked them)
-            template.sudo()
-            .with_context(expiry_render_compiled=True)
-            .send_mail_batch(self.deadline_id.ids, email_values=email_values)
+            template.sudo()._expiry_send_batch(
+                self.deadline_id.ids,
+                email_cc={reminder.deadline_id.id: reminder._get_email_cc() for reminder in self},
+                author_ids={
+                    reminder.deadline_id.id: reminder.deadline_id.user_id.partner_id.id
+                    or reminder.deadline_id.company_id.partner_id.id
+                    for reminder in self
+                },
+                email_values=email_values,
+            )
         )
 
     def _get_email_cc(self):
@@ -130,22 +110,6 @@ class ExpiryReminder(models.Model):
         self.ensure_one()
         user = self.deadline_id.user_id
         return user.email if self.stage_id.copy_salesperson and user.email else False
-
-    def _set_email_cc(self, mails):
-        """Put the salesperson in copy of each queued mail that needs it, in
-        one UPDATE for the batch."""
-        cc_by_deadline = {reminder.deadline_id.id: reminder._get_email_cc() for reminder in self}
-        rows = [(mail.id, cc_by_deadline[mail.res_id]) for mail in mails if cc_by_deadline.get(mail.res_id)]
-        if not rows:
-            return
-        mails.flush_recordset(["email_cc"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE mail_mail AS m SET email_cc = v.cc FROM (VALUES %s) AS v(id, cc) WHERE m.id = v.id",
-                SQL(", ").join(SQL("(%s, %s)", mail_id, cc) for mail_id, cc in rows),
-            )
-        )
-        mails.invalidate_recordset(["email_cc"])
 
     def _schedule_callbacks(self):
         """Callback activities for the salesperson (the agent's tickler card): they stay

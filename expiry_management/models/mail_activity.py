@@ -24,3 +24,11 @@ class MailActivity(models.Model):
             deadlines = self.env["expiry.deadline"].sudo().browse(callbacks["expiry.deadline"]).exists()
             (partners.exists() | deadlines.partner_id)._expiry_record_callback(today)
         return result
+
+    def action_open_document(self):
+        # the activity of a day's review opens that day's Timed E-mails list
+        self.ensure_one()
+        self.check_access("read")
+        if self.res_model == "expiry.reminder.review":
+            return self.env["expiry.reminder.review"]._open_from_activity(self.res_id)
+        return super().action_open_document()

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .expiry_deadline import EXPIRY_PARAM_MAX, EXPIRY_PARAMS
+from .expiry_reminder_review import REVIEW_MODES
 
 #: the settings counted in days (their error message says so)
 EXPIRY_DAY_PARAMS = (
@@ -90,6 +91,18 @@ class ResCompany(models.Model):
         groups="base.group_user",
         help="Times an e-mail of a ladder is sent again after a transient failure "
         "(mail server unreachable, temporary refusal) before its step fails.",
+    )
+    # a choice, not a number: outside EXPIRY_PARAMS (read it on the company)
+    expiry_review_mode = fields.Selection(
+        REVIEW_MODES,
+        string="Review of Timed E-mails",
+        default="digest",
+        required=True,
+        groups="base.group_user",
+        help="How salespeople see the timed e-mails before they go out: one activity per "
+        "salesperson and day that opens the list of that day's e-mails, one activity per "
+        "e-mail on its deadline, or none (the Timed E-mails list and the deadline form "
+        "show them anyway).",
     )
 
     # ------------------------------------------------------------------

@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.expiry_renewal_pricelist_discount", readonly=False
     )
     expiry_delivery_retries = fields.Integer(related="company_id.expiry_delivery_retries", readonly=False)
+    expiry_review_mode = fields.Selection(
+        related="company_id.expiry_review_mode", readonly=False, required=True
+    )
 
     # Health of the daily pass of the company (read only)
     expiry_pass_finished = fields.Datetime(related="company_id.expiry_pass_finished")

@@ -259,7 +259,11 @@ class TestDailyPassHardening(ReminderCase):
             self._run()
         self.assertEqual(reminder.state, "scheduled", "the old term's e-mail is due again")
         self.assertFalse(reminder.error)
-        self.assertTrue(reminder.activity_id, "and shown to the salesperson again")
+        review = self.env["expiry.reminder.review"].search(
+            [("user_id", "=", self.salesperson.id), ("date", "=", date(2026, 5, 6))]
+        )
+        self.assertIn(reminder, review.reminder_ids, "and shown to the salesperson again")
+        self.assertEqual((review.reminder_count, len(review.activity_ids)), (1, 1))
         with freeze_time("2026-05-06 03:00:00"):
             self._run()
         self.assertEqual(reminder.state, "sent")

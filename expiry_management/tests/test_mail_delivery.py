@@ -59,6 +59,10 @@ class TestMailDelivery(ReminderCase):
         self.assertEqual(reminder.mail_id.state, "sent")
         self.assertEqual(notice.mail_id.state, "sent")
         self.assertEqual(reminder.state, "sent")
+        # the chatter's message of the e-mail shows it delivered to the customer
+        notification = reminder.mail_id.mail_message_id.notification_ids
+        self.assertEqual(notification.res_partner_id, self.customer)
+        self.assertEqual(notification.notification_status, "sent")
 
     def test_a_refused_delivery_fails_the_reminder_with_the_servers_reason(self):
         deadline = self._create_deadline(D(2026, 5, 31))
@@ -71,6 +75,9 @@ class TestMailDelivery(ReminderCase):
         self.assertEqual(reminder.mail_id.state, "exception")
         self.assertEqual(reminder.state, "failed")
         self.assertIn("Mailbox unavailable", reminder.error)
+        # the chatter's message of the e-mail shows the failure
+        notification = reminder.mail_id.mail_message_id.notification_ids
+        self.assertEqual(notification.notification_status, "exception")
         # fixed (e.g. the address corrected), the salesperson retries it
         with freeze_time("2026-05-02 03:00:00"):
             reminder.action_retry()

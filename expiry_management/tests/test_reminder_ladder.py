@@ -45,8 +45,15 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(mails.recipient_ids, self.customer)
         self.assertEqual(set(mails.mapped("email_cc")), {"sally@reminder.example"})
         self.assertEqual(deadline.state, "expired")
-        notes = deadline.message_ids.filtered(lambda m: "Timed e-mail" in (m.body or ""))
-        self.assertEqual(len(notes), 5, "the chatter tells the salesperson what went out")
+        # the chatter shows what went out: each e-mail is one message of the
+        # deadline (not a mail plus a note), to the customer, by the salesperson
+        messages = deadline.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
+        self.assertEqual(messages, mails.mail_message_id, "one message per e-mail")
+        self.assertEqual(messages.author_id, deadline.user_id.partner_id)
+        self.assertFalse(deadline.message_ids.filtered(lambda m: "Timed e-mail" in (m.body or "")))
+        for message in messages:
+            self.assertEqual(message.notification_ids.res_partner_id, self.customer)
+            self.assertEqual(message.notification_ids.notification_type, "email")
 
     def test_rerunning_the_pass_sends_nothing_new(self):
         deadline = self._create_deadline(EXPIRY)
@@ -71,6 +78,8 @@ class TestReminderLadder(ReminderCase):
             self.Reminder.create(values)
 
     def test_renewal_mid_ladder_cancels_the_rest_and_starts_a_new_ladder(self):
+        # one review activity per e-mail, removed with it (digest: test_reminder_review.py)
+        self.company.expiry_review_mode = "per_email"
         deadline = self._create_deadline(EXPIRY)
         self._run_days(D(2026, 4, 30), D(2026, 5, 28))
         scheduled_30 = deadline.reminder_ids.filtered(lambda r: r.stage_id == self.stage_30)
@@ -160,6 +169,8 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(self._sent(deadline), self.stage_60)
 
     def test_salesperson_edits_text_and_date_before_it_goes_out(self):
+        # the e-mail's own review activity follows its date (digest: test_reminder_review.py)
+        self.company.expiry_review_mode = "per_email"
         deadline = self._create_deadline(EXPIRY)
         with freeze_time("2026-04-25 03:00:00"):
             self._run()

@@ -15,3 +15,4 @@ from .date_rules import (
     shift_days,
 )
 from .parsing import parse_id, parse_page
+from .sql import update_column

@@ -210,7 +210,8 @@ class AccountMove(models.Model):
         template = self.env.ref("expiry_management_collection.mail_template_invoice_copy")
         # sudo: rights checked above; the template renders the PDF and logs in the deadline's chatter
         moves = self.sudo()
-        mails = template.sudo().send_mail_batch(moves.ids)  # sudo: see above
+        # one chatter message per e-mail on the invoice, with its delivery
+        mails = template.sudo()._expiry_send_batch(moves.ids)  # sudo: see above
         moves._expiry_attach_invoice_pdfs(mails)
         body = {
             move.id: self.env._(
@@ -221,20 +222,23 @@ class AccountMove(models.Model):
             )
             for move in moves
         }
-        moves._expiry_log_collection(body)
+        moves._expiry_log_collection(body, on_invoice=set())
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return mails
 
-    def _expiry_log_collection(self, bodies):
+    def _expiry_log_collection(self, bodies, on_invoice=None):
         """Log ``{move id: text}`` in the chatter of the invoice's deadline
-        and customer (and of the invoice), in one batch each."""
+        and customer, and of the invoice (only those of ``on_invoice``, a set
+        of move ids, when given), in one batch each."""
         bodies = {move_id: text for move_id, text in bodies.items() if text}
         moves = self.browse(list(bodies))
 
         def html(text):
             return Markup("<p>%s</p>") % escape(text)
 
-        moves._message_log_batch({move.id: html(bodies[move.id]) for move in moves})
+        moves.filtered(lambda m: on_invoice is None or m.id in on_invoice)._message_log_batch(
+            {move.id: html(bodies[move.id]) for move in moves}
+        )
         deadlines = {}
         partners = {}
         for move in moves:

@@ -99,9 +99,10 @@ class ExpiryCollectionLog(models.Model):
                 res_ids = group.move_id.ids
             else:
                 res_ids = group.instalment_id.ids
-            # the body compiled once for the batch (expiry_management's mail.render.mixin)
+            # one batch, one chatter message per e-mail on its invoice (or
+            # instalment), with its delivery (expiry_management's mail.template)
             # sudo: the pass (or a checked action_process_now) sends the steps of these rows
-            mails = template.sudo().with_context(expiry_render_compiled=True).send_mail_batch(res_ids)
+            mails = template.sudo()._expiry_send_batch(res_ids)
             mail_by_res = {mail.res_id: mail for mail in mails}
             if template.model == "account.move":
                 group.move_id._expiry_attach_invoice_pdfs(mails)
@@ -231,10 +232,17 @@ class ExpiryCollectionLog(models.Model):
         self._log_done()
 
     def _log_done(self):
-        texts = defaultdict(list)
+        """Log these done rows in the chatter of their deadline and customer,
+        and of their invoice, unless the invoice's chatter already shows the
+        step: its e-mail is a message of the invoice."""
+        texts, on_invoice = defaultdict(list), set()
         for row in self:
             texts[row.move_id.id].append(row._describe_done())
-        self.move_id._expiry_log_collection({move_id: " ".join(parts) for move_id, parts in texts.items()})
+            if not (row.mail_id.model == "account.move" and row.mail_id.res_id == row.move_id.id):
+                on_invoice.add(row.move_id.id)
+        self.move_id._expiry_log_collection(
+            {move_id: " ".join(parts) for move_id, parts in texts.items()}, on_invoice=on_invoice
+        )
 
     def _describe_done(self):
         self.ensure_one()

@@ -6,6 +6,7 @@ from . import (
     test_collection_hand_over,
     test_collection_input,
     test_collection_ladder,
+    test_collection_mail_batch,
     test_collection_migration,
     test_collection_owed,
     test_collection_pass_health,

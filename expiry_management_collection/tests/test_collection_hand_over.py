@@ -91,6 +91,10 @@ class TestCollectionHandOver(CollectionCase):
             deadline.message_ids.filtered(lambda m: "Copy of invoice" in (m.body or "") and "Carla" in m.body)
         )
         self.assertTrue(self.customer.message_ids.filtered(lambda m: "Copy of invoice" in (m.body or "")))
+        # on the invoice, the e-mail itself is the message, with its delivery line
+        self.assertIn(mail.mail_message_id, move.message_ids)
+        self.assertEqual(mail.mail_message_id.notification_ids.res_partner_id, mail.recipient_ids)
+        self.assertFalse(move.message_ids.filtered(lambda m: "Copy of invoice" in (m.body or "")))
         paid = self._create_deadline(200)
         with self.assertRaises(UserError):
             paid.action_collection_resend_invoice()
