@@ -87,13 +87,14 @@ class TemplateRenderMixin:
         fields = [name for name in MAIL_FIELDS if template[name]]
         results, counts = {}, {}
         original = IrQWeb._compile
+        compiles = []
+
+        def counting(qweb, element):
+            compiles.append(element)
+            return original(qweb, element)
+
         for compiled in (True, False):
-            compiles = []
-
-            def counting(qweb, element, compiles=compiles):
-                compiles.append(element)
-                return original(qweb, element)
-
+            compiles.clear()
             records.invalidate_model()
             with patch.object(IrQWeb, "_compile", counting):
                 results[compiled] = template.with_context(expiry_render_compiled=compiled)._generate_template(
