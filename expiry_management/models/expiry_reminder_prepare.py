@@ -4,14 +4,10 @@
 salesperson's review of them before they go out (one activity per day:
 expiry_reminder_review.py, or one per e-mail, per company setting)."""
 
-import logging
-
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..tools import CRASH_ERRORS, expiry_range_for_due, reminder_window
-
-_logger = logging.getLogger(__name__)
+from ..tools import expiry_range_for_due, reminder_window
 
 
 class ExpiryReminder(models.Model):
@@ -83,16 +79,8 @@ class ExpiryReminder(models.Model):
             self.invalidate_model(["state", "error", "cancel_code", "date_due"])
         reminders = self.browse(new_ids)
         reminders._schedule_review_activities()
-        # digest: the salesperson's activity of each day counts its e-mails;
-        # never at the cost of the e-mails prepared above (the pass's step
-        # "review reminders" runs it again and reports its error)
-        try:
-            with self.env.cr.savepoint():
-                self.env["expiry.reminder.review"]._sync_company(company, today)
-        except CRASH_ERRORS:
-            raise
-        except Exception as error:  # noqa: BLE001 - the review only: the e-mails stay prepared
-            _logger.warning("Daily pass, company %s: review activities not updated: %s", company.id, error)
+        # digest: the pass's step "review reminders" keeps the day's review of
+        # each salesperson (expiry.reminder.review), in its own savepoint
         return reminders
 
     def _schedule_review_activities(self):

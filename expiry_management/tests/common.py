@@ -214,7 +214,8 @@ class ReminderCase(ExpiryTestCase):
         return vals
 
     def _run(self, company=None, deliver=True):
-        """One reminder pass for one company, as the daily action does, then
+        """One reminder pass for one company, as the daily action does (its
+        steps of the timed e-mails, the salesperson's review included), then
         (``deliver``) Odoo's mail queue that it wakes up: the e-mails it
         queued are accepted by the (test) mail server, their reminders are
         sent."""
@@ -224,6 +225,7 @@ class ReminderCase(ExpiryTestCase):
         self.Reminder._cancel_stale(company, today)
         self.Reminder._prepare_reminders(company, today)
         result = self.Reminder._send_due_reminders(company, today, 10000)
+        self.env["expiry.reminder.review"].sudo()._sync_company(company, today)
         if deliver:
             self._deliver_queued_mails()
         return result

@@ -127,6 +127,7 @@ class TestIssue20Review(ReminderCase):
         self._create_deadline(EXPIRY)
         with freeze_time("2026-04-25 03:00:00"):
             self.Reminder._prepare_reminders(self.company, D(2026, 4, 25))
+            self.Review._sync_company(self.company, D(2026, 4, 25))
         reviews = self.Review.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(reviews), 1)
         values = (reviews.user_id.id, reviews.company_id.id, reviews.date)
