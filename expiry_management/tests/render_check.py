@@ -25,6 +25,35 @@ from odoo.addons.base.models.ir_qweb import IrQWeb
 MAIL_FIELDS = ("subject", "body_html", "email_to", "partner_to", "email_from", "reply_to", "email_cc")
 
 
+#: what an outgoing mail holds: what the customer receives, and where Odoo files it
+OUTGOING_MAIL_FIELDS = (
+    "subject",
+    "body_html",
+    "email_from",
+    "email_to",
+    "email_cc",
+    "reply_to",
+    "auto_delete",
+    "scheduled_date",
+    "mail_server_id",
+    "model",
+    "res_id",
+    "message_type",
+    "author_id",
+    "subtype_id",
+)
+
+
+def outgoing_mail_values(mail):
+    """The values of a queued ``mail`` that two ways of queueing it must
+    share (_expiry_send_batch and Odoo's send_mail_batch)."""
+    values = {name: mail[name] for name in OUTGOING_MAIL_FIELDS}
+    values["recipients"] = mail.recipient_ids
+    values["attachments"] = sorted(mail.attachment_ids.mapped("name"))
+    values["body"] = mail.mail_message_id.body
+    return values
+
+
 def source_fingerprint(function):
     """A short hash of ``function``'s source (decorators unwrapped)."""
     source = inspect.getsource(inspect.unwrap(function))

@@ -90,6 +90,26 @@ class CollectionCase(ExpiryTestCase):
         )
         return vals
 
+    def _plan(self, deadline, count=3, first=None, confirm=True):
+        """A payment plan of ``count`` monthly instalments of ``deadline``'s
+        overdue invoices, planned (and ``confirm``: confirmed) by the collector."""
+        wizard = (
+            self.env["expiry.collection.plan.wizard"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "deadline_id": deadline.id,
+                    "count": count,
+                    "date_first": first or D(2027, 3, 15),
+                    "interval_months": 1,
+                }
+            )
+        )
+        plan = self.env["expiry.collection.plan"].browse(wizard.action_plan()["res_id"])
+        if confirm:
+            plan.with_user(self.collector).action_confirm()
+        return plan
+
     @classmethod
     def _invoice(cls, deadline, due, amount=500.0, currency=None, post=True, partner=None):
         """A customer invoice of ``deadline`` due on ``due`` (a date, or days

@@ -7,42 +7,21 @@ of its record's chatter with its delivery line."""
 
 from odoo.tests import freeze_time, tagged
 
-from .common import CollectionCase, D
+from odoo.addons.expiry_management.tests.render_check import outgoing_mail_values
 
-#: what the customer receives, and where Odoo files it
-MAIL_FIELDS = (
-    "subject",
-    "body_html",
-    "email_from",
-    "email_to",
-    "email_cc",
-    "reply_to",
-    "auto_delete",
-    "scheduled_date",
-    "mail_server_id",
-    "model",
-    "res_id",
-    "message_type",
-    "author_id",
-)
+from .common import CollectionCase
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2027-03-10 10:00:00")
 class TestCollectionMailBatch(CollectionCase):
-    def _mail_values(self, mail):
-        values = {name: mail[name] for name in MAIL_FIELDS}
-        values["recipients"] = mail.recipient_ids
-        values["body"] = mail.mail_message_id.body
-        return values
-
     def _compare(self, template, records):
         template = template.sudo()
         theirs = template.send_mail_batch(records.ids)
         ours = template._expiry_send_batch(records.ids)
         self.assertEqual(ours.mapped("res_id"), records.ids, template.name)
         for mine, odoo in zip(ours, theirs, strict=True):
-            self.assertEqual(self._mail_values(mine), self._mail_values(odoo), template.name)
+            self.assertEqual(outgoing_mail_values(mine), outgoing_mail_values(odoo), template.name)
             self.assertIn(
                 mine.mail_message_id,
                 mine.mail_message_id.sudo().search(
@@ -70,13 +49,6 @@ class TestCollectionMailBatch(CollectionCase):
     def test_same_e_mails_as_send_mail_batch_for_the_instalment_reminder(self):
         deadline = self._create_deadline(200)
         self._invoice(deadline, -20, 900.0)
-        wizard = (
-            self.env["expiry.collection.plan.wizard"]
-            .with_user(self.collector)
-            .create(
-                {"deadline_id": deadline.id, "count": 3, "date_first": D(2027, 3, 15), "interval_months": 1}
-            )
-        )
-        plan = self.env["expiry.collection.plan"].browse(wizard.action_plan()["res_id"])
+        plan = self._plan(deadline, confirm=False)
         template = self.env.ref("expiry_management_collection.mail_template_instalment_reminder")
         self._compare(template, plan.line_ids)

@@ -18,7 +18,7 @@ from odoo.tests import freeze_time, tagged
 from odoo.addons.account.models.account_move import AccountMove as OdooAccountMove
 from odoo.addons.expiry_management.tests.render_check import OdooInternalsMixin, TemplateRenderMixin
 
-from .common import CollectionCase, D
+from .common import CollectionCase
 
 
 def pdf_text(data):
@@ -234,15 +234,7 @@ class TestCollectionTemplatesRenderAsOdoo(TemplateRenderMixin, CollectionCase):
             | self._invoice(escaped, -3, 1234.5)
         )
         moves |= self._invoice(escaped, -30, 10.0)
-        wizard = (
-            self.env["expiry.collection.plan.wizard"]
-            .with_user(self.collector)
-            .create(
-                {"deadline_id": deadline.id, "count": 3, "date_first": D(2027, 3, 15), "interval_months": 1}
-            )
-        )
-        plan = self.env["expiry.collection.plan"].browse(wizard.action_plan()["res_id"])
-        plan.with_user(self.collector).action_confirm()
+        plan = self._plan(deadline)
         self.assertGreaterEqual(len(plan.line_ids), 2)
         return {"account.move": moves, "expiry.collection.plan.line": plan.line_ids}
 

@@ -14,24 +14,6 @@ from .common import CollectionCase, D
 @tagged("post_install", "-at_install")
 @freeze_time("2027-03-10 10:00:00")
 class TestCollectionPlan(CollectionCase):
-    def _plan(self, deadline, count=3, first=None, confirm=True):
-        wizard = (
-            self.env["expiry.collection.plan.wizard"]
-            .with_user(self.collector)
-            .create(
-                {
-                    "deadline_id": deadline.id,
-                    "count": count,
-                    "date_first": first or D(2027, 3, 15),
-                    "interval_months": 1,
-                }
-            )
-        )
-        plan = self.env["expiry.collection.plan"].browse(wizard.action_plan()["res_id"])
-        if confirm:
-            plan.with_user(self.collector).action_confirm()
-        return plan
-
     def test_plan_splits_the_overdue_residual(self):
         deadline = self._create_deadline(200)
         move = self._invoice(deadline, -20, 1000.0)
