@@ -142,6 +142,13 @@ class ExpiryDeadline(models.Model):
             "origin": origin or (sale_line.order_id.name if sale_line else False),
         }
 
+    def _prepare_renewal_deadline_values(self, term):
+        """What a renewal writes on the deadline: the new expiry date of
+        ``term`` and the active state (extended by the automatic renewal to
+        start the new term's choices afresh)."""
+        self.ensure_one()
+        return {"date_expiry": term.date_expiry, "state": "active"}
+
     def _apply_renewal(self, renewal_date=None, product=None, sale_line=None, origin=None):
         """Extend the deadline by one duration and record the term.
 
@@ -168,7 +175,7 @@ class ExpiryDeadline(models.Model):
                 )
             )
         )
-        deadline.write({"date_expiry": new_expiry, "state": "active"})
+        deadline.write(deadline._prepare_renewal_deadline_values(term))
         deadline._cancel_pending_mails()
         deadline.message_post(
             body=self.env._(

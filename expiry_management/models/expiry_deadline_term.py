@@ -47,6 +47,13 @@ class ExpiryDeadlineTerm(models.Model):
     )
     sale_order_id = fields.Many2one(related="sale_order_line_id.order_id", string="Sale Order", store=True)
     origin = fields.Char(string="Source Document")
+    lost_reason_id = fields.Many2one(
+        "expiry.lost.reason",
+        string="Lost Reason",
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Why the customer did not renew after this term (set with the deadline's).",
+    )
     user_id = fields.Many2one("res.users", string="Renewed By", default=lambda self: self.env.user)
     state = fields.Selection(
         [("done", "Applied"), ("cancelled", "Rolled back")],

@@ -30,6 +30,14 @@ class ExpiryReminderStage(models.Model):
         ondelete="restrict",
         domain=[("model", "=", "expiry.deadline")],
     )
+    anchor = fields.Selection(
+        [("expiry", "Expiry Date"), ("notice", "Notice Date")],
+        default="expiry",
+        required=True,
+        help="The date the days are counted from. Expiry date: the stage reminds deadlines that "
+        "renew by hand (or whose automatic renewal was stopped). Notice date: the stage reminds "
+        "deadlines that renew automatically, before the last day the customer may stop them.",
+    )
     only_if_expired = fields.Boolean(
         string="Only if Not Renewed",
         help="Send only to deadlines that expired without renewal (the expiry notice).",

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import DURATION_UNITS, MAX_DURATION
+from .expiry_deadline_notice import RENEWAL_MODES, check_notice_days
 
 
 class ProductTemplate(models.Model):
@@ -19,6 +20,19 @@ class ProductTemplate(models.Model):
         string="Renewal Duration Unit",
         default="year",
         required=True,
+    )
+    renewal_mode = fields.Selection(
+        RENEWAL_MODES,
+        default="manual",
+        required=True,
+        help="How the deadlines of this product renew by default (each deadline may differ): "
+        "manual, through an order someone confirms or pays, or automatically on the expiry "
+        "date unless the customer stops it before the notice date.",
+    )
+    notice_days = fields.Integer(
+        string="Notice Period (Days)",
+        help="Default of the deadlines of this product: how many days before the expiry date "
+        "the customer must stop an automatic renewal.",
     )
     expiry_renewable = fields.Boolean(
         string="Renewable",
@@ -58,3 +72,14 @@ class ProductTemplate(models.Model):
                         unit=units[template.expiry_duration_unit].lower(),
                     )
                 )
+
+    @api.constrains("notice_days", "expiry_duration", "expiry_duration_unit")
+    def _check_notice_days(self):
+        for template in self:
+            check_notice_days(
+                self.env,
+                template.display_name,
+                template.notice_days,
+                template.expiry_duration,
+                template.expiry_duration_unit,
+            )

@@ -10,6 +10,7 @@ from .date_rules import (
     days_between,
     expiry_range_for_due,
     local_today,
+    notice_date,
     reminder_window,
     renewal_base_date,
     shift_days,

@@ -69,6 +69,15 @@ def shift_days(date, days):
         raise ValueError(f"{date} {days:+} days is beyond the calendar") from error
 
 
+def notice_date(date_expiry, notice_days):
+    """The last day a customer may stop an automatic renewal: ``notice_days``
+    before the expiry date (0: the expiry date itself). False without an
+    expiry date; a ValueError when that leaves the calendar."""
+    if not date_expiry:
+        return False
+    return shift_days(date_expiry, -max(int(notice_days or 0), 0))
+
+
 def renewal_base_date(current_expiry, renewal_date, grace_days=0):
     """Return the date a renewal extends from.
 

@@ -1,0 +1,184 @@
+# Copyright 2026 Expiry Management contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""How a deadline renews: by hand (an order someone confirms or pays) or by
+itself on its expiry day, unless the customer stops it before its notice
+date; and the customer's "I will not renew" with its reason. The daily pass's
+automatic renewal is in expiry_deadline_auto_renew.py."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import MAX_WINDOW_DAYS, add_duration, notice_date
+
+RENEWAL_MODES = [
+    ("manual", "Manual"),
+    ("automatic", "Automatic"),
+]
+
+
+def check_notice_days(env, record_name, notice_days, duration=0, unit=None):
+    """Raise a ValidationError when ``notice_days`` is negative, absurdly
+    large, or not shorter than one renewal duration (``duration`` ``unit``)."""
+    if notice_days < 0:
+        raise ValidationError(
+            env._("The notice period of %(record)s cannot be negative.", record=record_name)
+        )
+    if notice_days > MAX_WINDOW_DAYS:
+        raise ValidationError(
+            env._(
+                "The notice period of %(record)s can be at most %(max)s days.",
+                record=record_name,
+                max=MAX_WINDOW_DAYS,
+            )
+        )
+    if notice_days and duration and unit:
+        reference = fields.Date.to_date("2001-01-01")
+        try:
+            length = (add_duration(reference, duration, unit) - reference).days
+        except ValueError:
+            return
+        if notice_days >= length:
+            raise ValidationError(
+                env._(
+                    "The notice period of %(record)s (%(days)s days) must be shorter than one "
+                    "renewal (%(length)s days).",
+                    record=record_name,
+                    days=notice_days,
+                    length=length,
+                )
+            )
+
+
+class ExpiryDeadline(models.Model):
+    _inherit = "expiry.deadline"
+
+    renewal_mode = fields.Selection(
+        RENEWAL_MODES,
+        compute="_compute_renewal_mode",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="Manual: each renewal needs an order someone confirms or pays. Automatic: the daily pass "
+        "renews the deadline on its expiry date (and charges the saved payment method), unless the "
+        "customer stopped it before the notice date. Defaults to the product's.",
+    )
+    notice_days = fields.Integer(
+        string="Notice Period (Days)",
+        compute="_compute_renewal_mode",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="How many days before the expiry date the customer must stop an automatic renewal. "
+        "Defaults to the product's.",
+    )
+    date_notice = fields.Date(
+        string="Notice Date",
+        compute="_compute_date_notice",
+        store=True,
+        index="btree_not_null",
+        help="The last day the customer may stop the automatic renewal: the expiry date minus the "
+        "notice period. Empty for manual renewals.",
+    )
+    auto_renew = fields.Boolean(
+        string="Renews Automatically",
+        compute="_compute_auto_renew",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="An automatic deadline the customer has not stopped: the daily pass renews it on its "
+        "expiry date.",
+    )
+    payment_token_id = fields.Many2one(
+        "payment.token",
+        string="Renewal Payment Method",
+        tracking=True,
+        check_company=True,
+        ondelete="set null",
+        groups="base.group_user",
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('company_id', '=', company_id)]",
+        help="The customer's saved payment method charged when the deadline renews automatically.",
+    )
+    lost_reason_id = fields.Many2one(
+        "expiry.lost.reason",
+        string="Lost Reason",
+        tracking=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Why the customer does not renew: set when the deadline is closed without renewal, "
+        "or when the customer declines or stops the automatic renewal in the portal.",
+    )
+    date_declined = fields.Date(
+        string="Declined On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The day the customer said they will not renew this term (or stopped its automatic "
+        "renewal). The timed e-mails of the term stop; a renewal starts the next term afresh.",
+    )
+
+    @api.depends("product_id")
+    def _compute_renewal_mode(self):
+        for deadline in self:
+            template = deadline.product_id.product_tmpl_id
+            if template:
+                deadline.renewal_mode = template.renewal_mode or "manual"
+                deadline.notice_days = template.notice_days
+            elif not deadline.renewal_mode:
+                deadline.renewal_mode = "manual"
+                deadline.notice_days = 0
+
+    @api.depends("date_expiry", "notice_days", "renewal_mode")
+    def _compute_date_notice(self):
+        for deadline in self:
+            if deadline.renewal_mode != "automatic" or not deadline.date_expiry:
+                deadline.date_notice = False
+                continue
+            try:
+                deadline.date_notice = notice_date(deadline.date_expiry, deadline.notice_days)
+            except ValueError:
+                deadline.date_notice = False
+
+    @api.depends("renewal_mode")
+    def _compute_auto_renew(self):
+        for deadline in self:
+            deadline.auto_renew = deadline.renewal_mode == "automatic" and not deadline.date_declined
+
+    @api.constrains("notice_days", "product_id")
+    def _check_notice_days(self):
+        for deadline in self:
+            template = deadline.product_id.product_tmpl_id
+            check_notice_days(
+                self.env,
+                deadline.display_name,
+                deadline.notice_days,
+                template.expiry_duration,
+                template.expiry_duration_unit,
+            )
+
+    @api.constrains("auto_renew", "renewal_mode")
+    def _check_auto_renew(self):
+        for deadline in self:
+            if deadline.auto_renew and deadline.renewal_mode != "automatic":
+                raise ValidationError(
+                    self.env._(
+                        "%(deadline)s renews by hand: it cannot renew automatically.",
+                        deadline=deadline.display_name,
+                    )
+                )
+
+    def _prepare_renewal_deadline_values(self, term):
+        """A new term starts with the customer's choices afresh: an automatic
+        deadline renews by itself again, nothing is declined."""
+        values = super()._prepare_renewal_deadline_values(term)
+        values.update(
+            {
+                "auto_renew": self.renewal_mode == "automatic",
+                "date_declined": False,
+                "lost_reason_id": False,
+            }
+        )
+        return values
