@@ -5,6 +5,8 @@ itself on its expiry day, unless the customer stops it before its notice
 date; and the customer's "I will not renew" with its reason. The daily pass's
 automatic renewal is in expiry_deadline_auto_renew.py."""
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -182,3 +184,88 @@ class ExpiryDeadline(models.Model):
             }
         )
         return values
+
+    # ------------------------------------------------------------------
+    # The customer's choice for the current term (portal and back office)
+    # ------------------------------------------------------------------
+    def _expiry_decline(self, lost_reason=None, stop_only=False):
+        """The customer will not renew this term (``stop_only``: an automatic
+        deadline whose customer stopped the automatic renewal). Records the
+        day and the reason (on the deadline and its last term), stops the
+        timed e-mails of the term, tells the salesperson. Callers check who may
+        (portal: portal_set_auto_renew and the decline route; back office:
+        the deadline's write access)."""
+        # sudo: the decision of these deadlines' customer or salesperson, checked by the caller
+        for deadline in self.sudo():
+            today = deadline._company_today(deadline.company_id)
+            deadline.write(deadline._prepare_decline_values(lost_reason, today))
+            last_term = deadline.term_ids.filtered(lambda t: t.state == "done")[:1]
+            if last_term and lost_reason:
+                last_term.lost_reason_id = lost_reason
+            deadline._expiry_cancel_term_reminders(
+                self.env._("Not sent: the customer said they will not renew."), "declined"
+            )
+            deadline._expiry_notify_decline(lost_reason, stop_only)
+
+    def _prepare_decline_values(self, lost_reason, today):
+        self.ensure_one()
+        return {
+            "auto_renew": False,
+            "date_declined": today,
+            "lost_reason_id": lost_reason.id if lost_reason else False,
+        }
+
+    def _expiry_resume(self):
+        """Undo _expiry_decline before the notice date: the automatic renewal
+        (or the timed e-mails) of the term go on."""
+        # sudo: the decision of these deadlines' customer or salesperson, checked by the caller
+        for deadline in self.sudo():
+            last_term = deadline.term_ids.filtered(lambda t: t.state == "done")[:1]
+            if last_term and last_term.lost_reason_id == deadline.lost_reason_id:
+                last_term.lost_reason_id = False
+            deadline.write(
+                {
+                    "auto_renew": deadline.renewal_mode == "automatic",
+                    "date_declined": False,
+                    "lost_reason_id": False,
+                }
+            )
+            # the term's e-mails the decline cancelled are scheduled again (the
+            # daily pass's catch-up rule cancels those whose day is long past)
+            reminders = deadline.reminder_ids.filtered(
+                lambda r: r.state == "cancelled"
+                and r.cancel_code == "declined"
+                and r.date_expiry == deadline.date_expiry
+            )
+            reminders.write({"state": "scheduled", "cancel_code": False, "error": False})
+            deadline.message_post(
+                body=self.env._("The customer changed their mind: the deadline renews again as agreed."),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _expiry_cancel_term_reminders(self, reason, code):
+        """Cancel the timed e-mails of the current term not sent yet."""
+        self.ensure_one()
+        reminders = self.reminder_ids.filtered(
+            lambda r: r.date_expiry == self.date_expiry and r.state in ("scheduled", "failed", "queued")
+        )
+        reminders._set_cancelled(reason, code)
+        return reminders
+
+    def _expiry_notify_decline(self, lost_reason, stop_only):
+        """Tell the salesperson: a note in the chatter and a to-do activity."""
+        self.ensure_one()
+        if stop_only:
+            text = self.env._("The customer stopped the automatic renewal of %s.", self.display_name)
+        else:
+            text = self.env._("The customer will not renew %s.", self.display_name)
+        reason = lost_reason.name if lost_reason else self.env._("no reason given")
+        body = Markup("<p>%s</p><p>%s</p>") % (text, self.env._("Reason: %s", reason))
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        if self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=text,
+                note=body,
+            )

@@ -15,6 +15,7 @@ CANCEL_CODES = [
     ("renewed", "Term replaced"),
     ("ended", "Deadline ended"),
     ("stage", "Stage archived"),
+    ("declined", "Customer declined"),
 ]
 
 
