@@ -600,6 +600,7 @@ class AccessMatrixCase(CollectionCase):
             ),
             "expiry.origin": self.origin_a,
             "expiry.bank.institute": self.bank_a,
+            "expiry.lost.reason": env.ref("expiry_management.lost_reason_price"),
             "crm.team": env["crm.team"].search([("company_id", "in", (False, self.company_a.id))], limit=1),
             "res.company": self.company_a,
             "product.template": self.product.product_tmpl_id,
