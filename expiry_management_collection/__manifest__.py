@@ -5,7 +5,7 @@
     "summary": "Collect what customers owe on their policies and contracts: aging, "
     "a collection ladder by e-mail, SMS, call, visit and letter, payment plans, "
     "hand-over to a collection agency and portfolio analysis.",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

@@ -3,7 +3,7 @@
 {
     "name": "Expiry Management - Win-back Mailing List",
     "summary": "Customers whose deadline expires without renewal join a mailing list for win-back campaigns.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/Email Marketing",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

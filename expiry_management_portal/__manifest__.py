@@ -3,7 +3,7 @@
 {
     "name": "Expiry Management Portal",
     "summary": "Customers see their deadlines in the portal and renew them online.",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Website/eCommerce",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",

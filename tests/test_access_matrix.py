@@ -69,6 +69,8 @@ ALLOW = {
     # lifecycle, renewal and views of the deadline, for its own salesperson
     ("expiry.deadline", "action_activate"): ((DEADLINE_USER,), _OWN),
     ("expiry.deadline", "action_close"): ((DEADLINE_USER,), _OWN),
+    ("expiry.deadline", "action_close_ask_reason"): ((DEADLINE_USER,), _OWN + " (the close wizard)"),
+    ("expiry.deadline.close", "action_confirm"): ((DEADLINE_USER,), _OWN + " (closes it with its reason)"),
     ("expiry.deadline", "action_cancel"): ((DEADLINE_USER,), _OWN),
     ("expiry.deadline", "action_draft"): ((DEADLINE_USER,), _OWN),
     ("expiry.deadline", "action_renew"): ((DEADLINE_USER,), _OWN + " (a quotation of the renewal)"),
@@ -79,6 +81,11 @@ ALLOW = {
         (DEADLINE_USER,),
         _OWN + " (mails its customer)",
     ),
+    # the customer's decisions in the portal (issue 18): its own portal user,
+    # or the salesperson acting on the customer's word
+    ("expiry.deadline", "portal_set_auto_renew"): ((PORTAL, DEADLINE_USER), "the customer's own deadline"),
+    ("expiry.deadline", "portal_decline_renewal"): ((PORTAL, DEADLINE_USER), "the customer's own deadline"),
+    ("expiry.deadline", "portal_set_payment_token"): ((PORTAL, DEADLINE_USER), "the customer's own deadline"),
     # timed e-mails of the user's own deadline
     ("expiry.reminder", "action_customize"): ((DEADLINE_USER,), _OWN),
     ("expiry.reminder", "action_reset_template"): ((DEADLINE_USER,), _OWN),
@@ -98,6 +105,8 @@ ALLOW = {
     ),
     ("sale.order", "action_view_deadlines"): ((DEADLINE_USER,), "the salesperson's own order"),
     ("expiry.deadline.period.report", "action_print"): ((DEADLINE_USER, COMPANY_B), "their own wizard"),
+    # the import template of the Deadlines list (a link to a static file): who may create deadlines
+    ("expiry.deadline", "get_import_templates"): ((DEADLINE_USER, COMPANY_B), "model-level: a static file"),
     # the dashboard (model-level, scoped to the caller's records and companies)
     ("expiry.dashboard", "get_dashboard_data"): ((DEADLINE_USER, COMPANY_B), _MODEL_LEVEL),
     ("expiry.dashboard", "action_open_counter"): ((DEADLINE_USER, COMPANY_B), _MODEL_LEVEL),
@@ -273,6 +282,32 @@ class AccessMatrixCase(CollectionCase):
         env["expiry.collection.plan.line"].create(
             {"plan_id": cls.plan.id, "date_due": cls.TODAY + datetime.timedelta(days=10), "amount": 575.0}
         )
+        # an automatic renewal's charge of the saved payment method, with its try
+        method = env.ref("payment.payment_method_unknown")
+        provider = env["payment.provider"].create(
+            {
+                "name": "Matrix provider A",
+                "code": "none",
+                "state": "test",
+                "allow_tokenization": True,
+                "company_id": cls.company_a.id,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        method.write({"active": True, "support_tokenization": True})
+        token = env["payment.token"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "partner_id": cls.customer.id,
+                "payment_details": "4242",
+                "provider_ref": "matrix",
+            }
+        )
+        cls.charge = env["expiry.renewal.charge"].create(
+            {"deadline_id": cls.deadline.id, "invoice_id": cls.invoice.id, "token_id": token.id}
+        )
+        cls.charge.with_company(cls.company_a)._create_transaction()
         cls.order = (
             env["sale.order"]
             .with_company(cls.company_a)
@@ -330,6 +365,14 @@ class AccessMatrixCase(CollectionCase):
             "sale.order": lambda user: self.order,
             "expiry.deadline.term": lambda user: self.term,
             "res.config.settings": lambda user: self._wizard("res.config.settings", user, {}),
+            "expiry.deadline.close": lambda user: self._wizard(
+                "expiry.deadline.close",
+                user,
+                {
+                    "deadline_ids": [Command.set(deadline.ids)],
+                    "lost_reason_id": self.env.ref("expiry_management.lost_reason_price").id,
+                },
+            ),
             "expiry.deadline.period.report": lambda user: self._wizard(
                 "expiry.deadline.period.report",
                 user,
@@ -386,6 +429,20 @@ class AccessMatrixCase(CollectionCase):
             return self.deadline
 
         expired_deadline = state(self.deadline, "expired")
+        # the portal's decisions (issue 18): a running term, before its notice date
+        portal_today = self.env["expiry.deadline"]._company_today(self.company_a)
+        automatic_deadline = state(
+            self.deadline,
+            "active",
+            renewal_mode="automatic",
+            auto_renew=True,
+            notice_days=30,
+            date_expiry=portal_today + datetime.timedelta(days=60),
+            date_notice=portal_today + datetime.timedelta(days=30),
+        )
+        manual_deadline = state(
+            self.deadline, "active", date_expiry=portal_today + datetime.timedelta(days=10)
+        )
         failed_reminder = state(self.reminder, "failed", error="bounced")
         failed_log = state(self.log, "failed", error="bounced")
         active_plan = state(self.plan, "active")
@@ -394,6 +451,9 @@ class AccessMatrixCase(CollectionCase):
         return {
             ("expiry.deadline", "action_activate"): expired_deadline,
             ("expiry.deadline", "action_draft"): cancelled_deadline,
+            ("expiry.deadline", "portal_set_auto_renew"): automatic_deadline,
+            ("expiry.deadline", "portal_decline_renewal"): manual_deadline,
+            ("expiry.deadline", "portal_set_payment_token"): automatic_deadline,
             ("expiry.deadline", "action_collection_take_back"): handed_over,
             ("expiry.reminder", "action_retry"): failed_reminder,
             ("expiry.collection.log", "action_retry"): failed_log,
@@ -425,6 +485,16 @@ class AccessMatrixCase(CollectionCase):
                 {},
             ),
             ("expiry.dashboard", "action_open_counter"): (("upcoming",), {}),
+            ("expiry.deadline", "portal_set_auto_renew"): (
+                (False, self.env.ref("expiry_management.lost_reason_price").id),
+                {},
+            ),
+            ("expiry.deadline", "portal_decline_renewal"): (
+                (self.env.ref("expiry_management.lost_reason_price").id,),
+                {},
+            ),
+            # 0: no saved method (the customer's cards are tested in the portal's tests)
+            ("expiry.deadline", "portal_set_payment_token"): ((0,), {}),
             ("expiry.dashboard", "action_done_activities"): lambda user: (([self._activity(user).id],), {}),
             ("expiry.dashboard", "action_snooze_activities"): lambda user: (([self._activity(user).id],), {}),
             ("expiry.collection.report", "get_portfolio_indicators"): (
@@ -598,9 +668,14 @@ class AccessMatrixCase(CollectionCase):
             "expiry.renewal.report": env["expiry.renewal.report"].search(
                 [("deadline_id", "=", self.deadline.id)], limit=1
             ),
+            "expiry.retention.report": env["expiry.retention.report"].search(
+                [("deadline_id", "=", self.deadline.id)], limit=1
+            ),
             "expiry.origin": self.origin_a,
             "expiry.bank.institute": self.bank_a,
             "expiry.lost.reason": env.ref("expiry_management.lost_reason_price"),
+            "expiry.renewal.charge": self.charge,
+            "payment.transaction": self.charge.transaction_ids,
             "crm.team": env["crm.team"].search([("company_id", "in", (False, self.company_a.id))], limit=1),
             "res.company": self.company_a,
             "product.template": self.product.product_tmpl_id,
@@ -608,6 +683,10 @@ class AccessMatrixCase(CollectionCase):
                 [("expiry_is_callback", "=", True)], limit=1
             ),
             # wizards: the values each role creates its own with (RPC)
+            "expiry.deadline.close": lambda: {
+                "deadline_ids": [Command.set(self.deadline.ids)],
+                "lost_reason_id": env.ref("expiry_management.lost_reason_price").id,
+            },
             "expiry.deadline.period.report": lambda: {
                 "date_from": self.TODAY - datetime.timedelta(days=60),
                 "date_to": self.TODAY,

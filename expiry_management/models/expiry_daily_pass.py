@@ -56,7 +56,12 @@ class ExpiryDailyPass(models.AbstractModel):
         reminders = self.env["expiry.reminder"].sudo()
         # sudo: the daily pass (scheduled action), per company
         reviews = self.env["expiry.reminder.review"].sudo()
+        # sudo: the daily pass (scheduled action), per company
+        charges = self.env["expiry.renewal.charge"].sudo()
         return [
+            # before "states": an automatic deadline renews on its day and never lapses
+            ("auto renew", lambda: deadlines._cron_auto_renew(company, today, batch)),
+            ("renewal charges", lambda: charges._cron_charge_due(company, today, batch)),
             ("states", lambda: deadlines._cron_update_states(company, today, batch)),
             ("stale reminders", lambda: reminders._cancel_stale(company, today)),
             ("prepare reminders", lambda: reminders._prepare_reminders(company, today)),

@@ -7,12 +7,17 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 
 from ..tools import close_before, run_batch
 
 _logger = logging.getLogger(__name__)
+
+#: the fields that decide which stages of the ladder a term gets, and when
+#: (expiry stages or notice stages, the notice date): written, the term's
+#: e-mails not sent yet are re-prepared (_expiry_reprepare_reminders)
+RENEWAL_TERM_FIELDS = {"renewal_mode", "notice_days", "auto_renew", "product_id"}
 
 # The one table of allowed state changes: every action_* and the daily pass
 # go through _check_transition. (Renewal and its rollback set the state
@@ -55,13 +60,65 @@ class ExpiryDeadline(models.Model):
         self._expiry_check_access("write")
         if self.filtered(lambda d: d.state not in ("draft", "expired", "closed")):
             raise UserError(self.env._("Only draft, expired or closed deadlines can be activated."))
-        return self._set_state("active")
+        reopened = self.filtered(lambda d: d.state == "closed" and d.lost_reason_id)
+        self._set_state("active")
+        # a closed deadline activated again is no longer lost (win-back, churn)
+        reopened.write({"lost_reason_id": False, "date_declined": False})
+        return True
 
     def action_close(self):
+        """Close these deadlines at once (no reason asked: the API, automation
+        rules; the form's Close button asks one, see action_close_ask_reason)."""
         self._expiry_check_access("write")
+        self._check_can_close()
+        return self._set_state("closed")
+
+    def _check_can_close(self):
         if self.filtered(lambda d: d.state == "cancelled"):
             raise UserError(self.env._("A cancelled deadline cannot be closed; reset it to draft first."))
-        return self._set_state("closed")
+        self._check_transition("closed")
+
+    def action_close_ask_reason(self):
+        """The back office's Close: a wizard asks why the customer does not
+        renew (expiry.lost.reason), then closes (expiry.deadline.close)."""
+        self._expiry_check_access("write")
+        if not self:
+            raise UserError(self.env._("Select the deadlines to close."))
+        self._check_can_close()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close without Renewal"),
+            "res_model": "expiry.deadline.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_deadline_ids": [Command.set(self.ids)]},
+        }
+
+    def _expiry_close_lost(self, lost_reason, note=None):
+        """Close these deadlines without renewal for ``lost_reason``: the
+        reason on each deadline and its last term, a line in the chatter.
+        Callers check the rights (the wizard: write access)."""
+        self._check_can_close()
+        # sudo: the reason on these deadlines and their last term (the caller may write them)
+        for deadline in self.sudo():
+            deadline.lost_reason_id = lost_reason
+            last_term = deadline.term_ids.filtered(lambda t: t.state == "done")[:1]
+            if last_term:
+                last_term.lost_reason_id = lost_reason
+        self._set_state("closed")
+        for deadline in self:
+            body = Markup("<p>%s</p>") % self.env._("Closed without renewal. Reason: %s", lost_reason.name)
+            if note:
+                body += Markup("<p>%s</p>") % note
+            deadline.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._expiry_on_lost()
+        return True
+
+    def _expiry_on_lost(self):
+        """Hook: these deadlines were closed without renewal, with a lost
+        reason (the win-back glue addon subscribes the customers whose reason
+        allows a win-back to its mailing list)."""
+        return True
 
     def action_cancel(self):
         self._expiry_check_access("write")
@@ -76,6 +133,9 @@ class ExpiryDeadline(models.Model):
         if "date_expiry" in vals or vals.get("state") in ("closed", "cancelled"):
             # A renewal starts a new reminder ladder; an ended deadline gets none.
             self.env["expiry.reminder"]._cancel_obsolete(self)
+        elif RENEWAL_TERM_FIELDS.intersection(vals):
+            # Another renewal mode or notice period: the term's ladder follows
+            self._expiry_reprepare_reminders()
         return result
 
     # ------------------------------------------------------------------

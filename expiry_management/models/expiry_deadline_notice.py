@@ -9,8 +9,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import MAX_WINDOW_DAYS, add_duration, notice_date
+from .account_move import OPEN_ITEM_DOMAIN
 
 RENEWAL_MODES = [
     ("manual", "Manual"),
@@ -106,7 +108,6 @@ class ExpiryDeadline(models.Model):
     )
     lost_reason_id = fields.Many2one(
         "expiry.lost.reason",
-        string="Lost Reason",
         tracking=True,
         index="btree_not_null",
         ondelete="restrict",
@@ -172,23 +173,125 @@ class ExpiryDeadline(models.Model):
                     )
                 )
 
-    def _prepare_renewal_deadline_values(self, term):
-        """A new term starts with the customer's choices afresh: an automatic
-        deadline renews by itself again, nothing is declined."""
-        values = super()._prepare_renewal_deadline_values(term)
-        values.update(
-            {
-                "auto_renew": self.renewal_mode == "automatic",
-                "date_declined": False,
-                "lost_reason_id": False,
-            }
+    # ------------------------------------------------------------------
+    # The rules of the customer's choice and of the renewal push (one place
+    # each: the portal, the reminder ladder and the automatic renewal ask them)
+    # ------------------------------------------------------------------
+    def _get_auto_renew_change_error(self):
+        """Why the automatic renewal of this deadline can no longer be
+        stopped or resumed (a translated sentence), or False when it can: an
+        automatic deadline, active, on or before its notice date (the
+        company's day)."""
+        self.ensure_one()
+        # sudo: reads this deadline's own mode, state and dates (callers checked their access to it)
+        deadline = self.sudo()
+        if deadline.renewal_mode != "automatic":
+            return self.env._(
+                "%s renews by hand: there is no automatic renewal to change.", self.display_name
+            )
+        if deadline.state != "active":
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            return self.env._(
+                "%(deadline)s is %(state)s: its automatic renewal can no longer be changed.",
+                deadline=self.display_name,
+                state=labels[deadline.state],
+            )
+        today = deadline._company_today(deadline.company_id)
+        if not deadline.date_notice or today > deadline.date_notice:
+            return self.env._(
+                "The notice date of %(deadline)s (%(date)s) has passed: its automatic renewal can no "
+                "longer be changed. Contact us if you need help.",
+                deadline=self.display_name,
+                date=format_date(self.env, deadline.date_notice or deadline.date_expiry),
+            )
+        return False
+
+    def _get_renewal_push_block(self):
+        """Why the customer must not be pushed to renew this deadline now
+        (no "renew now" e-mail, no portal Renew button), a translated
+        sentence, or False: an invoice of the deadline is overdue (the
+        collection addon adds a dispute)."""
+        self.ensure_one()
+        return self._get_renewal_push_blocks().get(self.id, False)
+
+    def _get_renewal_push_blocks(self):
+        """``{deadline id: reason}`` of these deadlines whose renewal push is
+        blocked (see _get_renewal_push_block); a few queries whatever their
+        number (the reminder ladder asks it for a batch)."""
+        blocks = {}
+        if not self.ids:
+            return blocks
+        # sudo: the open invoices of these deadlines only; _expiry_open_moves keeps
+        # those of the deadline's own company, and the reason names only its own invoice
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(OPEN_ITEM_DOMAIN + [("expiry_deadline_id", "in", self.ids)])
         )
-        return values
+        if not moves:
+            return blocks
+        # sudo: the companies and dates of these deadlines (see above)
+        for deadline in self.sudo():
+            # only what its current customer owes in its company: a deadline moved to
+            # another customer is not held (nor named) by the previous one's invoice
+            mine = moves.filtered(
+                lambda m, d=deadline: m.expiry_deadline_id == d
+                and m.commercial_partner_id == d.commercial_partner_id
+                and m.company_id == d.company_id
+            )
+            if not mine:
+                continue
+            today = deadline._company_today(deadline.company_id)
+            overdue = sorted(
+                (
+                    (date_due, move)
+                    for move, date_due, amount, _source in mine._expiry_open_items(today)
+                    if date_due and date_due < today and amount > 0
+                ),
+                key=lambda item: item[0],
+            )
+            if overdue:
+                date_due, move = overdue[0]
+                blocks[deadline.id] = self.env._(
+                    "The invoice %(invoice)s of %(deadline)s is overdue since %(date)s: it is to be paid "
+                    "before the renewal.",
+                    invoice=move.name,
+                    deadline=deadline.display_name,
+                    date=format_date(self.env, date_due),
+                )
+        return blocks
+
+    def _expiry_reprepare_reminders(self):
+        """The renewal terms of these deadlines changed (renewal mode, notice
+        period, automatic renewal on or off): the e-mails of the current term
+        not sent yet whose stage no longer applies, or whose day moved, are
+        cancelled (code ``changed``), and the ladder is prepared again at once
+        (a cancelled row comes back when its stage applies again). A declined
+        term is left alone: the decline cancels its e-mails itself."""
+        # sudo: the e-mails of the deadlines being written (the caller may write them)
+        deadlines = self.sudo().filtered(lambda d: d.date_expiry and not d.date_declined)
+        if not deadlines:
+            return
+        # sudo: the timed e-mails of these deadlines only (domain below), re-prepared with them
+        Reminder = self.env["expiry.reminder"].sudo()
+        rows = Reminder.search(
+            [("deadline_id", "in", deadlines.ids), ("state", "in", ("scheduled", "failed"))]
+        )
+        moved = rows.filtered(
+            lambda r: r.date_expiry == r.deadline_id.date_expiry
+            and r.stage_id._get_due_date(r.deadline_id) != r.date_due
+        )
+        moved._set_cancelled(
+            self.env._("Not sent: the renewal mode or the notice period of the deadline changed."), "changed"
+        )
+        for company in deadlines.company_id:
+            mine = deadlines.filtered(lambda d, c=company: d.company_id == c)
+            Reminder._prepare_reminders(company, self._company_today(company), deadlines=mine)
 
     # ------------------------------------------------------------------
     # The customer's choice for the current term (portal and back office)
     # ------------------------------------------------------------------
-    def _expiry_decline(self, lost_reason=None, stop_only=False):
+    def _expiry_decline(self, lost_reason=None, stop_only=False, by_customer=True):
         """The customer will not renew this term (``stop_only``: an automatic
         deadline whose customer stopped the automatic renewal). Records the
         day and the reason (on the deadline and its last term), stops the
@@ -205,7 +308,7 @@ class ExpiryDeadline(models.Model):
             deadline._expiry_cancel_term_reminders(
                 self.env._("Not sent: the customer said they will not renew."), "declined"
             )
-            deadline._expiry_notify_decline(lost_reason, stop_only)
+            deadline._expiry_notify_decline(lost_reason, stop_only, by_customer)
 
     def _prepare_decline_values(self, lost_reason, today):
         self.ensure_one()
@@ -215,7 +318,7 @@ class ExpiryDeadline(models.Model):
             "lost_reason_id": lost_reason.id if lost_reason else False,
         }
 
-    def _expiry_resume(self):
+    def _expiry_resume(self, by_customer=True):
         """Undo _expiry_decline before the notice date: the automatic renewal
         (or the timed e-mails) of the term go on."""
         # sudo: the decision of these deadlines' customer or salesperson, checked by the caller
@@ -233,13 +336,24 @@ class ExpiryDeadline(models.Model):
             # the term's e-mails the decline cancelled are scheduled again (the
             # daily pass's catch-up rule cancels those whose day is long past)
             reminders = deadline.reminder_ids.filtered(
-                lambda r: r.state == "cancelled"
+                lambda r, d=deadline: r.state == "cancelled"
                 and r.cancel_code == "declined"
-                and r.date_expiry == deadline.date_expiry
+                and r.date_expiry == d.date_expiry
             )
             reminders.write({"state": "scheduled", "cancel_code": False, "error": False})
+            activity_type = self.env.ref(
+                "expiry_management.mail_activity_type_renewal_declined", raise_if_not_found=False
+            )
+            if activity_type:
+                deadline.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t).unlink()
+            if by_customer:
+                text = self.env._("The customer changed their mind: the deadline renews again as agreed.")
+            else:
+                text = self.env._(
+                    "%(who)s undid the stop: the deadline renews again as agreed.", who=self.env.user.name
+                )
             deadline.message_post(
-                body=self.env._("The customer changed their mind: the deadline renews again as agreed."),
+                body=text,
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -252,20 +366,33 @@ class ExpiryDeadline(models.Model):
         reminders._set_cancelled(reason, code)
         return reminders
 
-    def _expiry_notify_decline(self, lost_reason, stop_only):
-        """Tell the salesperson: a note in the chatter and a to-do activity."""
+    def _expiry_notify_decline(self, lost_reason, stop_only, by_customer=True):
+        """Tell the salesperson: a note in the chatter and one open "Renewal
+        Declined" activity (not one more per change of mind)."""
         self.ensure_one()
-        if stop_only:
-            text = self.env._("The customer stopped the automatic renewal of %s.", self.display_name)
+        if by_customer:
+            who = self.env._("The customer")
         else:
-            text = self.env._("The customer will not renew %s.", self.display_name)
+            who = self.env.user.name
+        if stop_only:
+            text = self.env._(
+                "%(who)s stopped the automatic renewal of %(deadline)s.", who=who, deadline=self.display_name
+            )
+        else:
+            text = self.env._("%(who)s will not renew %(deadline)s.", who=who, deadline=self.display_name)
         reason = lost_reason.name if lost_reason else self.env._("no reason given")
         body = Markup("<p>%s</p><p>%s</p>") % (text, self.env._("Reason: %s", reason))
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
-        if self.user_id:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=self.user_id.id,
-                summary=text,
-                note=body,
-            )
+        activity_type = self.env.ref(
+            "expiry_management.mail_activity_type_renewal_declined", raise_if_not_found=False
+        )
+        if not self.user_id or not activity_type:
+            return
+        if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            return
+        self.activity_schedule(
+            activity_type_id=activity_type.id,
+            user_id=self.user_id.id,
+            summary=text,
+            note=body,
+        )

@@ -49,7 +49,6 @@ class ExpiryDeadlineTerm(models.Model):
     origin = fields.Char(string="Source Document")
     lost_reason_id = fields.Many2one(
         "expiry.lost.reason",
-        string="Lost Reason",
         index="btree_not_null",
         ondelete="restrict",
         help="Why the customer did not renew after this term (set with the deadline's).",

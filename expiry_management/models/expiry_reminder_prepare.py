@@ -4,21 +4,34 @@
 salesperson's review of them before they go out (one activity per day:
 expiry_reminder_review.py, or one per e-mail, per company setting)."""
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools import expiry_range_for_due, reminder_window
+
+#: cancelled rows the prepare step brings back when their stage applies again
+#: to the same term: the term came back (renewal rolled back), or the
+#: deadline's renewal terms changed back (renewal mode, notice period)
+REOPENED_CANCEL_CODES = ("renewed", "changed")
 
 
 class ExpiryReminder(models.Model):
     _inherit = "expiry.reminder"
 
+    cancel_code = fields.Selection(
+        selection_add=[("changed", "Renewal terms changed"), ("blocked", "Renewal push blocked")]
+    )
+
     @api.model
-    def _prepare_reminders(self, company, today):
+    def _prepare_reminders(self, company, today, deadlines=None):
         """Create the reminders due from ``today - catch-up`` to
         ``today + upcoming`` for ``company``: one INSERT per stage, whatever the
-        number of deadlines; the unique constraint skips existing ones.
+        number of deadlines; the unique constraint skips existing ones. A
+        stage counts its days from the expiry date, or (``anchor`` notice)
+        from the notice date of the deadlines that renew automatically.
 
+        :param deadlines: only these deadlines (their renewal terms changed)
         :return: the new reminders
         """
         # sudo: the daily pass of one company (scheduled action), every deadline of it
@@ -32,12 +45,16 @@ class ExpiryReminder(models.Model):
         stages = self.env["expiry.reminder.stage"].sudo().search([("company_id", "in", (False, company.id))])
         self.env["expiry.reminder"].flush_model()
         new_ids = []
+        inserted_ids = []
         for stage in stages:
-            expiry_from, expiry_to = expiry_range_for_due(first, last, stage.offset_days)
+            anchor = stage._anchor_field()
+            anchor_from, anchor_to = expiry_range_for_due(first, last, stage.offset_days)
             domain = stage._deadline_domain(company) + [
-                ("date_expiry", ">=", expiry_from),
-                ("date_expiry", "<=", expiry_to),
+                (anchor, ">=", anchor_from),
+                (anchor, "<=", anchor_to),
             ]
+            if deadlines is not None:
+                domain.append(("id", "in", deadlines.ids))
             query = deadline_model._search(domain)
             # execute_query flushes what the deadline domain reads
             rows = self.env.execute_query(
@@ -46,39 +63,48 @@ class ExpiryReminder(models.Model):
                     INSERT INTO expiry_reminder
                         (deadline_id, stage_id, company_id, date_expiry, date_due, state,
                          is_customized, create_uid, write_uid, create_date, write_date)
-                    -- date_due: offset_days after the expiry (see expiry_range_for_due)
-                    SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_expiry + %(offset)s,
+                    -- date_due: offset_days after the stage's anchor date, the
+                    -- expiry or the notice date (see expiry_range_for_due)
+                    SELECT d.id, %(stage)s, d.company_id, d.date_expiry, d.date_anchor + %(offset)s,
                            'scheduled', FALSE, %(uid)s, %(uid)s,
                            NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                       -- the stage's deadlines, read once (no join back on the table)
-                      FROM (%(deadlines)s) AS d(id, company_id, date_expiry)
+                      FROM (%(deadlines)s) AS d(id, company_id, date_expiry, date_anchor)
                     -- a row cancelled because its term was replaced comes back
-                    -- when the term does (the renewal was rolled back)
+                    -- when the term does (the renewal was rolled back), one
+                    -- cancelled because the renewal terms changed when its
+                    -- stage applies again
                     ON CONFLICT (deadline_id, stage_id, date_expiry) DO UPDATE
                        SET state = 'scheduled', error = NULL, cancel_code = NULL,
                            date_due = EXCLUDED.date_due, write_uid = EXCLUDED.write_uid,
                            write_date = EXCLUDED.write_date
                      WHERE expiry_reminder.state = 'cancelled'
-                       AND expiry_reminder.cancel_code = 'renewed'
-                    RETURNING id
+                       AND expiry_reminder.cancel_code IN %(reopened)s
+                    -- xmax = 0: a new row (not one brought back)
+                    RETURNING id, xmax = 0
                     """,
                     stage=stage.id,
                     offset=stage.offset_days,
                     uid=self.env.uid,
+                    reopened=REOPENED_CANCEL_CODES,
                     deadlines=query.select(
                         SQL.identifier(query.table, "id"),
                         SQL.identifier(query.table, "company_id"),
                         SQL.identifier(query.table, "date_expiry"),
+                        SQL.identifier(query.table, anchor),
                     ),
                 )
             )
             new_ids.extend(row[0] for row in rows)
+            if stage.requote_activity:
+                inserted_ids.extend(row[0] for row in rows if row[1])
         if new_ids:
             # rows inserted (or reopened) in SQL: the ORM cache is stale
             self.env["expiry.deadline"].invalidate_model(["reminder_ids"])
             self.invalidate_model(["state", "error", "cancel_code", "date_due"])
         reminders = self.browse(new_ids)
         reminders._schedule_review_activities()
+        self.browse(inserted_ids)._schedule_requote_activities()
         # digest: the pass's step "review reminders" keeps the day's review of
         # each salesperson (expiry.reminder.review), in its own savepoint
         return reminders
@@ -118,6 +144,61 @@ class ExpiryReminder(models.Model):
             activities = Activity.create([vals for _reminder, vals in pairs])
             for (reminder, _vals), activity in zip(pairs, activities, strict=False):
                 reminder.activity_id = activity
+
+    def _schedule_requote_activities(self):
+        """The salesperson's re-quote activity of these new rows (their stage
+        asks for it, see ``requote_activity``): due on the e-mail's day, before
+        the customer's notice date; once per term, as the rows are (the
+        prepare step passes only the rows it inserted), and not while one is
+        open on the deadline."""
+        activity_type = self.env.ref("expiry_management.mail_activity_type_requote", raise_if_not_found=False)
+        todo = self.filtered(lambda r: r.deadline_id.user_id and r.state == "scheduled")
+        if not activity_type or not todo:
+            return
+        # sudo: the daily pass schedules the salesperson's activities (scheduled action)
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        open_ids = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "expiry.deadline"),
+                    ("res_id", "in", todo.deadline_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            ).mapped("res_id")
+        )
+        model_id = self.env["ir.model"]._get_id("expiry.deadline")
+        vals_list = []
+        for reminder in todo:
+            if reminder.deadline_id.id in open_ids:
+                continue
+            open_ids.add(reminder.deadline_id.id)
+            vals_list.append(reminder._prepare_requote_activity_values(activity_type, model_id))
+        if vals_list:
+            Activity.create(vals_list)
+
+    def _prepare_requote_activity_values(self, activity_type, model_id):
+        """The salesperson's re-quote activity of this row's deadline."""
+        self.ensure_one()
+        deadline = self.deadline_id
+        return {
+            "res_model_id": model_id,
+            "res_id": deadline.id,
+            "activity_type_id": activity_type.id,
+            "user_id": deadline.user_id.id,
+            "date_deadline": min(self.date_due, deadline.date_notice or self.date_due),
+            "summary": self.env._(
+                "Re-quote before the notice date (%s)", format_date(self.env, deadline.date_notice)
+            )
+            if deadline.date_notice
+            else self.env._("Re-quote the renewal"),
+            "note": self.env._(
+                "%(deadline)s renews automatically on %(expiry)s. Review its price and terms now: the "
+                "customer can stop the renewal until %(notice)s.",
+                deadline=deadline.display_name,
+                expiry=format_date(self.env, deadline.date_expiry),
+                notice=format_date(self.env, deadline.date_notice) if deadline.date_notice else "",
+            ),
+        }
 
     def _prepare_review_activity_values(self, activity_type, model_id):
         """The salesperson's activity showing this e-mail before it goes out."""

@@ -1,7 +1,11 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Sending timed e-mails: grouping by template, rendering and queueing in
-batches, the chatter trace, and the callbacks of the stages."""
+batches, the chatter trace, and the callbacks of the stages. An e-mail that
+asks to renew (``renewal_push``) is not sent while the deadline's renewal push
+is blocked (an overdue invoice, a dispute): it is cancelled with the reason
+(code ``blocked``), not held, so that it never goes out late; the next stage
+goes out once the customer is up to date."""
 
 from collections import defaultdict
 
@@ -23,7 +27,12 @@ class ExpiryReminder(models.Model):
         if not reminders:
             return self
         reminders.fetch(["deadline_id", "stage_id", "date_expiry", "is_customized", "subject", "body_html"])
-        reminders.deadline_id.fetch(["partner_id", "user_id", "state", "date_expiry", "company_id"])
+        reminders.deadline_id.fetch(
+            ["partner_id", "user_id", "state", "date_expiry", "company_id", "auto_renew", "date_declined"]
+        )
+        # one look for the whole batch: an overdue invoice (or a dispute) holds
+        # back the e-mails that ask to renew (expiry.deadline._get_renewal_push_block)
+        blocks = reminders.filtered(lambda r: r.stage_id.renewal_push).deadline_id._get_renewal_push_blocks()
         groups = defaultdict(lambda: self.browse())
         for reminder in reminders:
             deadline, stage = reminder.deadline_id, reminder.stage_id
@@ -37,6 +46,23 @@ class ExpiryReminder(models.Model):
                 )
             elif stage.only_if_expired and deadline.state != "expired":
                 reminder._set_cancelled(self.env._("The deadline did not expire."), "ended")
+            elif deadline.date_declined:
+                reminder._set_cancelled(
+                    self.env._("Not sent: the customer said they will not renew."), "declined"
+                )
+            elif deadline.auto_renew != (stage.anchor == "notice"):
+                # the renewal mode changed since the e-mail was prepared
+                reminder._set_cancelled(
+                    self.env._("Not sent: the renewal mode or the notice period of the deadline changed."),
+                    "changed",
+                )
+            elif stage.renewal_push and deadline.id in blocks:
+                reminder._set_cancelled(
+                    self.env._(
+                        "Not sent: %s The next e-mail goes out once it is settled.", blocks[deadline.id]
+                    ),
+                    "blocked",
+                )
             elif not deadline.partner_id.email_normalized:
                 reminder._set_failed(
                     self.env._(

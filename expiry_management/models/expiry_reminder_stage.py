@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import MAX_WINDOW_DAYS
+from ..tools import MAX_WINDOW_DAYS, shift_days
 
 
 class ExpiryReminderStage(models.Model):
@@ -21,7 +21,8 @@ class ExpiryReminderStage(models.Model):
     offset_days = fields.Integer(
         string="Days from Expiry",
         required=True,
-        help="Negative: days before the expiry date; positive: days after it.",
+        help="Negative: days before the expiry date (or the notice date, see Counted From); positive: "
+        "days after it.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -32,11 +33,25 @@ class ExpiryReminderStage(models.Model):
     )
     anchor = fields.Selection(
         [("expiry", "Expiry Date"), ("notice", "Notice Date")],
+        string="Counted From",
         default="expiry",
         required=True,
         help="The date the days are counted from. Expiry date: the stage reminds deadlines that "
         "renew by hand (or whose automatic renewal was stopped). Notice date: the stage reminds "
         "deadlines that renew automatically, before the last day the customer may stop them.",
+    )
+    renewal_push = fields.Boolean(
+        string="Asks to Renew",
+        default=True,
+        help="The e-mail asks the customer to renew (a link to renew online). It is not sent while "
+        "an invoice of the deadline is overdue or the deadline is in dispute: it is cancelled with "
+        "the reason, and the next stage goes out once the customer is up to date.",
+    )
+    requote_activity = fields.Boolean(
+        string="Re-quote Activity",
+        help="When this stage's e-mail is prepared, the salesperson gets a re-quote activity due on "
+        "the e-mail's day (once per term): the time to review the price of an automatic renewal "
+        "before the customer's notice date.",
     )
     only_if_expired = fields.Boolean(
         string="Only if Not Renewed",
@@ -90,6 +105,18 @@ class ExpiryReminderStage(models.Model):
                     )
                 )
 
+    @api.constrains("anchor", "only_if_expired")
+    def _check_anchor(self):
+        for stage in self:
+            if stage.anchor == "notice" and stage.only_if_expired:
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s counts from the notice date of automatic renewals: it cannot be "
+                        "sent only to expired deadlines.",
+                        stage=stage.name,
+                    )
+                )
+
     @api.constrains("mail_template_id")
     def _check_template_model(self):
         for stage in self:
@@ -107,11 +134,40 @@ class ExpiryReminderStage(models.Model):
         for stage in self:
             stage.reminder_count = data.get(stage, 0)
 
-    def _deadline_domain(self, company):
-        """Deadlines of ``company`` this stage applies to (without dates)."""
+    def _anchor_field(self):
+        """The deadline's date this stage counts its days from."""
         self.ensure_one()
-        domain = [("company_id", "=", company.id)]
-        if self.only_if_expired:
+        return "date_notice" if self.anchor == "notice" else "date_expiry"
+
+    def _get_due_date(self, deadline):
+        """The day this stage's e-mail of ``deadline``'s current term is due,
+        or None when the stage does not apply to it (see _deadline_domain);
+        the prepare step computes the same in SQL (anchor date + offset)."""
+        self.ensure_one()
+        if not deadline.filtered_domain(self._deadline_domain(deadline.company_id)):
+            return None
+        anchor_date = deadline[self._anchor_field()]
+        if not anchor_date:
+            return None
+        try:
+            return shift_days(anchor_date, self.offset_days)
+        except ValueError:
+            return None
+
+    def _deadline_domain(self, company):
+        """Deadlines of ``company`` this stage applies to (without dates).
+        A notice stage reminds the deadlines that renew automatically (not
+        stopped); an expiry stage the others; a term the customer declined
+        gets no timed e-mail at all."""
+        self.ensure_one()
+        domain = [("company_id", "=", company.id), ("date_declined", "=", False)]
+        if self.anchor == "notice":
+            domain += [("auto_renew", "=", True), ("date_notice", "!=", False), ("state", "=", "active")]
+        else:
+            domain.append(("auto_renew", "=", False))
+        if self.anchor == "notice":
+            pass
+        elif self.only_if_expired:
             domain.append(("state", "=", "expired"))
         elif self.offset_days > 0:
             domain.append(("state", "in", ("active", "expired")))

@@ -5,16 +5,29 @@
 - a payment being created (shop checkout, /my/orders, payment link, token)
   is refused for a renewal that could no longer apply;
 - a payment completing an order paid in part releases its renewals then;
-- a refund, or a done payment voided afterwards, reverts them.
+- a refund, or a done payment voided afterwards, reverts them;
+- the outcome of an automatic renewal's charge (expiry.renewal.charge) is
+  told to it, whenever the provider tells it.
 """
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from .sale_order import NOT_PAYING_OPERATIONS
 
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
+
+    expiry_renewal_charge_id = fields.Many2one(
+        "expiry.renewal.charge",
+        string="Renewal Charge",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        groups="base.group_user",
+        help="The automatic renewal whose invoice this transaction charges.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -40,6 +53,9 @@ class PaymentTransaction(models.Model):
         elif target_state == "done":
             for tx in updated.filtered(lambda tx: tx.operation == "refund"):
                 tx._expiry_orders()._expiry_payment_reversed(tx)
+        # sudo: the provider's notification (public user) tells the renewal charge its outcome
+        for tx in updated.sudo().filtered("expiry_renewal_charge_id"):
+            tx.expiry_renewal_charge_id._expiry_sync_transaction(tx)
         return updated
 
     def _post_process(self):

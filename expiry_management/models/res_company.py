@@ -7,6 +7,7 @@ health of the daily pass of each company (written by expiry_daily_pass.py)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import MAX_WINDOW_DAYS
 from .expiry_deadline import EXPIRY_PARAM_MAX, EXPIRY_PARAMS
 from .expiry_reminder_review import REVIEW_MODES
 
@@ -105,6 +106,15 @@ class ResCompany(models.Model):
         "show them anyway).",
     )
 
+    expiry_charge_retry_days = fields.Char(
+        string="Renewal Charge Retries",
+        default="1,3,7",
+        groups="base.group_user",
+        help="When the automatic charge of a renewal is refused, it is tried again this many days "
+        "after the first try (comma-separated, e.g. 1,3,7; empty: no retry). After the last try the "
+        "invoice is left to the collection or to the salesperson.",
+    )
+
     # ------------------------------------------------------------------
     # Health of the daily pass (written by expiry.daily.pass)
     # ------------------------------------------------------------------
@@ -168,3 +178,42 @@ class ResCompany(models.Model):
                             "%(setting)s can be at most %(max)s.", setting=setting, max=maximum
                         )
                     raise ValidationError(message)
+
+    @api.constrains("expiry_charge_retry_days")
+    def _check_expiry_charge_retry_days(self):
+        for company in self:
+            company._expiry_charge_retry_schedule()
+
+    def _expiry_charge_retry_schedule(self):
+        """The days after the first try of a renewal charge when it is tried
+        again (Settings ``expiry_charge_retry_days``), ascending: the one
+        parser and validation of the setting.
+
+        :raises ValidationError: not comma-separated whole days between 1 and
+            MAX_WINDOW_DAYS, or not ascending
+        """
+        self.ensure_one()
+        # sudo: a setting of the company, read for its renewal charges
+        text = (self.sudo().expiry_charge_retry_days or "").strip()
+        if not text:
+            return []
+        days = []
+        for part in text.split(","):
+            part = part.strip()
+            if not part.isdigit() or not 1 <= int(part) <= MAX_WINDOW_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Renewal charge retries: “%(value)s” is not a number of days between 1 and "
+                        "%(max)s. Write the days after the first try, separated by commas, e.g. 1,3,7.",
+                        value=part,
+                        max=MAX_WINDOW_DAYS,
+                    )
+                )
+            days.append(int(part))
+        if days != sorted(set(days)):
+            raise ValidationError(
+                self.env._(
+                    "Renewal charge retries: write the days in increasing order, each once, e.g. 1,3,7."
+                )
+            )
+        return days

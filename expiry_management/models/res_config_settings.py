@@ -26,6 +26,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.expiry_renewal_pricelist_discount", readonly=False
     )
     expiry_delivery_retries = fields.Integer(related="company_id.expiry_delivery_retries", readonly=False)
+    expiry_charge_retry_days = fields.Char(related="company_id.expiry_charge_retry_days", readonly=False)
     expiry_review_mode = fields.Selection(
         related="company_id.expiry_review_mode", readonly=False, required=True
     )

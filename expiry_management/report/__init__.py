@@ -1,1 +1,1 @@
-from . import expiry_deadline_report, expiry_renewal_report
+from . import expiry_deadline_report, expiry_renewal_report, expiry_retention_report

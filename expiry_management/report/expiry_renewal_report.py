@@ -17,7 +17,8 @@ class ExpiryRenewalReport(models.Model):
     * ``renewed``: a renewal applied (a term in state Applied), dated on its
       renewal date;
     * ``lost``: a deadline past its expiry date that was not renewed (active,
-      expired or closed), dated on its expiry date;
+      expired or closed), or closed with a lost reason before it, dated on
+      its expiry date; ``lost_reason_id`` says why (churn by reason);
     * ``at_risk``: an open (draft or active) deadline expiring within the
       renewal window (Settings, default 30 days), dated on its expiry date.
 
@@ -47,6 +48,12 @@ class ExpiryRenewalReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     state = fields.Selection(STATES, string="Deadline Status", readonly=True)
+    lost_reason_id = fields.Many2one(
+        "expiry.lost.reason",
+        readonly=True,
+        help="Why the customer did not renew (lost rows), or said they will not (at-risk rows): the churn "
+        "by reason.",
+    )
     amount = fields.Monetary(readonly=True, currency_field="currency_id")
     renewed_count = fields.Integer(string="# Renewed", readonly=True)
     lost_count = fields.Integer(string="# Expired without Renewal", readonly=True)
@@ -83,21 +90,22 @@ class ExpiryRenewalReport(models.Model):
               FROM (
                 SELECT 'renewed' AS outcome, t.date_renewal AS date, d.id AS deadline_id, {columns},
                        1 AS renewed_count, 0 AS lost_count, 0 AS at_risk_count,
-                       0.0 AS at_risk_amount, 100.0 AS renewal_rate
+                       0.0 AS at_risk_amount, 100.0 AS renewal_rate, NULL::integer AS lost_reason_id
                   FROM expiry_deadline_term t
                   JOIN expiry_deadline d ON d.id = t.deadline_id
                  WHERE t.state = 'done'
                 UNION ALL
                 SELECT 'lost', d.date_expiry, d.id, {columns},
-                       0, 1, 0, 0.0, 0.0
+                       0, 1, 0, 0.0, 0.0, d.lost_reason_id
                   FROM expiry_deadline d {company_join}
-                 WHERE d.state IN ('active', 'expired', 'closed')
-                   AND d.date_expiry < {today}
+                 WHERE (d.state IN ('active', 'expired', 'closed') AND d.date_expiry < {today})
+                    -- closed before its expiry date for a reason: lost already
+                    OR (d.state = 'closed' AND d.lost_reason_id IS NOT NULL)
                 UNION ALL
                 -- at risk: the urgency buckets "soon" and "window" (stored,
                 -- refreshed daily per company: expiry.deadline._get_urgency_windows)
                 SELECT 'at_risk', d.date_expiry, d.id, {columns},
-                       0, 0, 1, d.amount, NULL
+                       0, 0, 1, d.amount, NULL, d.lost_reason_id
                   FROM expiry_deadline d
                  WHERE d.state IN ('draft', 'active')
                    AND d.urgency IN ('soon', 'window')

@@ -1,5 +1,6 @@
 from . import (
     test_collection_access,
+    test_collection_auto_renew,
     test_collection_concurrency,
     test_collection_delivery,
     test_collection_figures,
@@ -12,6 +13,7 @@ from . import (
     test_collection_pass_health,
     test_collection_pdf,
     test_collection_plan,
+    test_collection_renewal_push,
     test_collection_report,
     test_collection_rules,
     test_collection_security,

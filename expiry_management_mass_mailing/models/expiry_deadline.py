@@ -14,10 +14,23 @@ class ExpiryDeadline(models.Model):
         self._expiry_join_winback_list()
         return result
 
+    def _expiry_on_lost(self):
+        result = super()._expiry_on_lost()
+        self._expiry_join_winback_list()
+        return result
+
     def _expiry_join_winback_list(self):
-        """Subscribe the customers of these expired deadlines to the win-back
-        mailing list of the settings, unless they opted out or are
-        blacklisted. One contact per e-mail address. Each company has its list."""
+        """Subscribe the customers of these expired (or closed without
+        renewal) deadlines to the win-back mailing list of the settings,
+        unless they opted out or are blacklisted, or left for a reason that
+        allows no win-back (expiry.lost.reason.allow_winback: "no longer
+        needed"). One contact per e-mail address. Each company has its list."""
+        # sudo: the reasons of these deadlines (daily pass, or the caller closing them)
+        welcome = self.filtered(
+            lambda d: not d.sudo().lost_reason_id or d.sudo().lost_reason_id.allow_winback
+        )
+        if welcome != self:
+            return welcome._expiry_join_winback_list() if welcome else None
         if len(self.company_id) > 1:
             for deadlines in self.grouped("company_id").values():
                 deadlines._expiry_join_winback_list()

@@ -70,3 +70,56 @@ class TestWinback(ReminderCase):
         fresh = self.env["res.config.settings"].create({})
         self.assertEqual(fresh.expiry_winback_mailing_list_id, mailing_list)
         self.assertEqual(fresh.expiry_reminder_catchup_days, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestWinbackLostReason(ReminderCase):
+    """Issue 18: only the customers who left for a reason worth a win-back
+    join the list, on expiry or when the deadline is closed with its reason."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mailing_list = cls.env["mailing.list"].create({"name": "Win-back"})
+        cls.company.expiry_winback_mailing_list_id = cls.mailing_list.id
+        cls.price = cls.env.ref("expiry_management.lost_reason_price")
+        cls.not_needed = cls.env.ref("expiry_management.lost_reason_not_needed")
+
+    def _subscribed(self):
+        return (
+            self.env["mailing.subscription"]
+            .search([("list_id", "=", self.mailing_list.id), ("opt_out", "=", False)])
+            .contact_id.mapped("email_normalized")
+        )
+
+    def test_a_customer_who_no_longer_needs_it_is_not_won_back(self):
+        self.assertFalse(self.not_needed.allow_winback)
+        gone = self.env["res.partner"].create({"name": "Gone", "email": "gone@customer.example"})
+        price = self.env["res.partner"].create({"name": "Price", "email": "price@customer.example"})
+        declined = self._create_deadline(EXPIRY, partner_id=gone)
+        too_dear = self._create_deadline(EXPIRY, partner_id=price)
+        plain = self._create_deadline(EXPIRY)
+        with freeze_time("2026-06-01 03:00:00"):
+            declined._expiry_decline(self.not_needed)
+            too_dear._expiry_decline(self.price)
+        with freeze_time("2026-07-01 03:00:00"):
+            self._run()
+        self.assertEqual({declined.state, too_dear.state, plain.state}, {"expired"})
+        self.assertEqual(
+            sorted(self._subscribed()),
+            ["carla@customer.example", "price@customer.example"],
+            "no reason: as before",
+        )
+
+    def test_closing_with_a_reason_worth_a_win_back_joins_the_list_at_once(self):
+        price = self.env["res.partner"].create({"name": "Price", "email": "price@customer.example"})
+        gone = self.env["res.partner"].create({"name": "Gone", "email": "gone@customer.example"})
+        with freeze_time("2026-06-01 03:00:00"):
+            for partner, reason in ((price, self.price), (gone, self.not_needed)):
+                deadline = self._create_deadline(EXPIRY, partner_id=partner)
+                wizard = self.env["expiry.deadline.close"].create(
+                    {"deadline_ids": [(6, 0, deadline.ids)], "lost_reason_id": reason.id}
+                )
+                wizard.action_confirm()
+                self.assertEqual(deadline.state, "closed")
+        self.assertEqual(self._subscribed(), ["price@customer.example"])

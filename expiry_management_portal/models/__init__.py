@@ -5,4 +5,11 @@
 from . import expiry_portal_field_access
 
 # isort: on
-from . import expiry_deadline, expiry_deadline_term, res_partner, sale_order, sale_order_line
+from . import (
+    expiry_deadline,
+    expiry_deadline_portal_decision,
+    expiry_deadline_term,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)

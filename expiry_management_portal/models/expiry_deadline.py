@@ -12,6 +12,10 @@ from odoo.addons.expiry_management.tools import days_between, shift_days
 # cancelled deadlines are over).
 PORTAL_RENEWABLE_STATES = ("active", "expired")
 
+# The states of a payment transaction under way or made: while one pays the
+# renewal of a term, no other order or payment of that term is started.
+PAYMENT_UNDER_WAY_STATES = ("pending", "authorized", "done")
+
 # The fields of a deadline a portal user may read (RPC, templates rendered
 # as them, domains): what "My deadlines" shows, the online renewal, and what
 # the portal chatter and the mail thread need. Everything else (internal
@@ -44,6 +48,15 @@ PORTAL_READABLE_FIELDS = frozenset(
         "portal_can_renew",
         "portal_renewal_date_expiry",
         "portal_renewal_url",
+        # the automatic renewal and the customer's decision (issue 18); the
+        # saved payment method is shown by the pages (sudo), never read
+        "renewal_mode",
+        "notice_days",
+        "date_notice",
+        "auto_renew",
+        "date_declined",
+        # (lost_reason_id is not: the reason may be an internal one; the page
+        # shows it, read through sudo, when it is one offered in the portal)
         # portal.mixin
         "access_url",
         "access_token",
@@ -131,8 +144,15 @@ class ExpiryDeadline(models.Model):
     @api.depends_context("uid")
     def _compute_portal_renewal(self):
         partner = self.env.user.partner_id
+        # in batch: the payments under way and the push blocks of the whole list
+        # sudo: the renewal decision of the deadlines read (it names nothing)
+        deadlines_sudo = self.sudo()
+        paying_ids = deadlines_sudo._get_portal_paying_deadline_ids()
+        blocks = deadlines_sudo._get_renewal_push_blocks()
         for deadline in self:
-            can_renew = not deadline._get_portal_renewal_error(partner)
+            can_renew = not (
+                deadline._get_portal_renewal_error(partner, paying_ids=paying_ids) or blocks.get(deadline.id)
+            )
             deadline.portal_can_renew = can_renew
             deadline.portal_renewal_date_expiry = (
                 # sudo: dates of a deadline the reader may renew (checked just above)
@@ -225,11 +245,40 @@ class ExpiryDeadline(models.Model):
             "expired": [("state", "in", open_states), ("date_expiry", "<", today)],
         }
 
-    def _get_portal_renewal_error(self, partner):
+    def _get_portal_paying_deadline_ids(self, exclude_order=None):
+        """The ids of these deadlines whose current term (the expiry date it
+        was ordered at) is being paid or is paid by an order (other than
+        ``exclude_order``): one of its transactions is pending, authorized or
+        done. One query for the whole recordset."""
+        if not self.ids:
+            return set()
+        # sudo: the renewal lines of these deadlines (only their ids come back)
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("deadline_id", "in", self.ids),
+                    ("deadline_expiry_ordered", "!=", False),
+                    ("state", "!=", "cancel"),
+                    ("order_id.transaction_ids.state", "in", PAYMENT_UNDER_WAY_STATES),
+                    *([("order_id", "not in", exclude_order.ids)] if exclude_order else []),
+                ]
+            )
+        )
+        return {
+            line.deadline_id.id
+            for line in lines
+            if line.deadline_expiry_ordered == line.deadline_id.date_expiry
+        }
+
+    def _get_portal_renewal_error(self, partner, order=None, paying_ids=None):
         """Why ``partner`` may not renew this deadline online now, or False.
 
         The single place of the decision: the portal pages, the Renew route
-        and the cart hooks all ask here.
+        and the cart hooks all ask here. ``order``: the order asking (its own
+        payment does not hold it back); ``paying_ids``: the result of
+        _get_portal_paying_deadline_ids when the caller computed it in batch.
         """
         self.ensure_one()
         # sudo: the decision reads the deadline's state and dates only, and answers
@@ -244,6 +293,14 @@ class ExpiryDeadline(models.Model):
         if deadline.state not in PORTAL_RENEWABLE_STATES:
             return self.env._(
                 "%(deadline)s cannot be renewed online; please contact us.",
+                deadline=deadline.display_name,
+            )
+        if paying_ids is None:
+            paying_ids = deadline._get_portal_paying_deadline_ids(exclude_order=order)
+        if deadline.id in paying_ids:
+            return self.env._(
+                "A payment of the renewal of %(deadline)s is already under way or made: it is not "
+                "renewed a second time. Please check your orders, or contact us.",
                 deadline=deadline.display_name,
             )
         reason = deadline._get_renewal_error(start=True)
@@ -272,9 +329,10 @@ class ExpiryDeadline(models.Model):
         return False
 
     def _check_portal_renewal(self, partner):
-        """Raise a UserError when ``partner`` may not renew these deadlines online now."""
+        """Raise a UserError when ``partner`` may not start the online renewal of
+        these deadlines now (the renewal rule, then the push block)."""
         for deadline in self:
-            error = deadline._get_portal_renewal_error(partner)
+            error = deadline._get_portal_renewal_push_error(partner)
             if error:
                 raise UserError(error)
 

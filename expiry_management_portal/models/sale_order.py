@@ -1,6 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.expiry_management.tools import parse_id
@@ -8,6 +8,15 @@ from odoo.addons.expiry_management.tools import parse_id
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    expiry_guest_renewal = fields.Boolean(
+        string="Renewal from a Share Link",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Opened by a visitor holding a deadline's share link: the renewal of that deadline "
+        "only, paid on this quotation's own portal page.",
+    )
 
     # ------------------------------------------------------------------
     # Online renewal: put a deadline into the website cart

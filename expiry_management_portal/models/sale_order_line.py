@@ -65,7 +65,7 @@ class SaleOrderLine(models.Model):
                 "it was already renewed (now expiring on %(date)s) after the customer ordered it.",
                 date=deadline.date_expiry,
             )
-        error = deadline._get_portal_renewal_error(line.order_id.partner_id)
+        error = deadline._get_portal_renewal_error(line.order_id.partner_id, order=line.order_id)
         if error:
             return error
         return line._expiry_get_changed_terms_reason()

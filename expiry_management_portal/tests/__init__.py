@@ -1,5 +1,6 @@
 from . import (
     test_portal_access,
+    test_portal_auto_renew,
     test_portal_company_settings,
     test_portal_hardening,
     test_portal_mail_delivery,

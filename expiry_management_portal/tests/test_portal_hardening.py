@@ -41,6 +41,11 @@ EXPECTED_PORTAL_FIELDS = {
     "portal_can_renew",
     "portal_renewal_date_expiry",
     "portal_renewal_url",
+    "renewal_mode",
+    "notice_days",
+    "date_notice",
+    "auto_renew",
+    "date_declined",
     "access_url",
     "access_token",
     "access_warning",
@@ -61,6 +66,8 @@ INTERNAL_FIELDS = (
     "create_uid",
     "write_uid",
     "activity_ids",
+    "payment_token_id",
+    "lost_reason_id",
 )
 
 
