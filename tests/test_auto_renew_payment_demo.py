@@ -77,7 +77,7 @@ class TestAutoRenewPaymentDemo(ExpiryCommon):
         token.demo_simulated_state = "done"
         self._charges(self.today + 3 * DAY)
         self.assertEqual((charge.state, charge.attempt_count), ("done", 3))
-        self.assertEqual(charge.transaction_ids.mapped("state"), ["done", "cancel", "error"])
+        self.assertEqual(charge.transaction_ids.sorted("id").mapped("state"), ["error", "cancel", "done"])
         self.assertEqual(len(self._notes(deadline, "refused")), 2)
 
     def test_demo_refusals_until_the_last_try(self):
@@ -115,3 +115,19 @@ class TestAutoRenewPaymentDemo(ExpiryCommon):
         self.assertFalse(stopped.auto_renew)
         self.assertTrue(stopped.date_declined)
         self.assertEqual(stopped.lost_reason_id, self.env.ref("expiry_management.lost_reason_competitor"))
+
+    def test_refund_through_the_provider_undoes_the_automatic_renewal(self):
+        # review finding 7: the charge's transaction pays the invoice, not the order
+        deadline = self._auto(self._demo_token("done"))
+        expiry = deadline.date_expiry
+        self.env["expiry.daily.pass"]._run_company(self.company, only={"auto renew", "renewal charges"})
+        charge = deadline.renewal_charge_ids
+        tx = charge.transaction_ids
+        tx._post_process()
+        self.assertIn(charge.invoice_id.payment_state, ("paid", "in_payment"))
+        self.assertNotEqual(deadline.date_expiry, expiry)
+        refund = tx._create_child_transaction(tx.amount, is_refund=True)
+        refund._set_done()
+        refund._post_process()
+        self.assertEqual(deadline.date_expiry, expiry, "refunded automatic renewal not undone")
+        self.assertFalse(deadline.term_ids.filtered(lambda t: t.state == "done"))

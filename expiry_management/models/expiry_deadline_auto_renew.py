@@ -22,6 +22,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import CRASH_ERRORS
+from .expiry_renewal_charge import error_message
 
 _logger = logging.getLogger(__name__)
 
@@ -42,10 +43,24 @@ class ExpiryDeadline(models.Model):
     # ------------------------------------------------------------------
     # The saved payment method: one rule
     # ------------------------------------------------------------------
-    def _get_payment_token_error(self, token):
-        """Why ``token`` cannot pay this deadline's renewals, or False: it is
-        archived, of another customer or company, or its provider is disabled
-        or does not charge saved payment methods. Names only the token."""
+    def _get_payment_token_owner_error(self, token, payer=None):
+        """The one ownership rule of a saved payment method: it pays only for
+        its own customer, this deadline's (commercial partner), and, when
+        given, ``payer``'s (the customer of the invoice it would pay: a
+        contract moved to another customer never has the new one's card pay
+        the old one's invoice). A reason, or False."""
+        self.ensure_one()
+        # sudo: compares the token's customer with this deadline's (and the payer's)
+        owner = token.sudo().partner_id.commercial_partner_id
+        if owner != self.sudo().commercial_partner_id or (payer and owner != payer.commercial_partner_id):
+            return self.env._("this payment method belongs to another customer.")
+        return False
+
+    def _get_payment_token_error(self, token, payer=None):
+        """Why ``token`` cannot pay this deadline's renewals (for ``payer``,
+        see _get_payment_token_owner_error), or False: it is archived, of
+        another customer or company, or its provider is disabled or does not
+        charge saved payment methods. Names only the token."""
         self.ensure_one()
         if not token:
             return self.env._("no payment method is saved for the renewal.")
@@ -55,8 +70,9 @@ class ExpiryDeadline(models.Model):
             return self.env._(
                 "the saved payment method %(token)s is no longer active.", token=token.display_name
             )
-        if token.partner_id.commercial_partner_id != deadline.commercial_partner_id:
-            return self.env._("this payment method belongs to another customer.")
+        owner_error = deadline._get_payment_token_owner_error(token, payer)
+        if owner_error:
+            return owner_error
         provider = token.provider_id
         if provider.company_id and provider.company_id != deadline.company_id:
             return self.env._("this payment method belongs to another company.")
@@ -71,8 +87,7 @@ class ExpiryDeadline(models.Model):
     def _check_payment_token_id(self):
         # sudo: integrity check; the message names only the token's own kind of problem
         for deadline in self.sudo().filtered("payment_token_id"):
-            token = deadline.payment_token_id
-            if token.partner_id.commercial_partner_id != deadline.commercial_partner_id:
+            if deadline._get_payment_token_owner_error(deadline.payment_token_id):
                 raise ValidationError(
                     self.env._(
                         "The renewal payment method of %(deadline)s must belong to its customer.",
@@ -109,19 +124,13 @@ class ExpiryDeadline(models.Model):
         deadlines = self.sudo()
         domain = self._get_auto_renew_domain(company, today)
         # a renewal the customer is paying right now wins (see
-        # _expiry_close_open_renewals): left out of the batches, not counted as to do
-        paying = (
-            self.env["sale.order.line"]
-            .sudo()  # sudo: the daily pass, the renewal lines of this company's open orders
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("deadline_id", "!=", False),
-                    ("order_id.state", "in", ("draft", "sent")),
-                    ("order_id.transaction_ids.state", "in", ("draft", "pending", "authorized")),
-                ]
-            )
-            .deadline_id
+        # _expiry_close_open_renewals): left out of the batches, not counted as
+        # to do, until the last day of the grace period
+        grace = self._get_expiry_param("renewal_grace_days", company)
+        paying = self._get_renewal_orders_being_paid(
+            [("company_id", "=", company.id)], today
+        ).order_line.deadline_id.filtered(
+            lambda deadline: deadline.date_expiry > fields.Date.subtract(today, days=grace)
         )
         if paying:
             domain = [*domain, ("id", "not in", paying.ids)]
@@ -142,36 +151,78 @@ class ExpiryDeadline(models.Model):
             except CRASH_ERRORS:
                 raise
             except Exception as error:  # noqa: BLE001 - one deadline's fault: said on it, the others go on
-                message = str(error.args[0] if error.args else error)
-                _logger.info("Automatic renewal of deadline %s failed: %s", deadline.id, message)
+                _logger.info("Automatic renewal of deadline %s failed: %s", deadline.id, error)
                 with self.env.cr.savepoint():
-                    deadline._expiry_auto_renew_stop(message)
+                    deadline._expiry_auto_renew_stop(error_message(self.env, error))
         remaining = deadlines.search_count(domain) if len(todo) >= limit else 0
         return len(locked), remaining
 
-    def _expiry_close_open_renewals(self):
+    @api.model
+    def _get_renewal_orders_being_paid(self, line_domain, today):
+        """The renewal orders (of the sale order lines in ``line_domain``)
+        the customer is paying, whose renewal is not applied yet: a quotation
+        or cart with a payment under way (payment.transaction._expiry_under_way),
+        or an order confirmed on a part payment whose renewal awaits the rest
+        (the gate applies it then). The one rule of "being renewed already" of
+        the automatic renewal: it never renews such a deadline a second time."""
+        # sudo: the daily pass, the renewal lines of open orders
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    *line_domain,
+                    ("deadline_id", "!=", False),
+                    ("order_id.state", "in", ("draft", "sent", "sale")),
+                    ("order_id.expiry_renewal_released", "=", False),
+                    "|",
+                    ("order_id.state", "=", "sale"),
+                    ("order_id.transaction_ids.state", "in", ("draft", "pending", "authorized", "done")),
+                ]
+            )
+        )
+        lines -= lines._expiry_applied_lines()
+        return lines.order_id.filtered(
+            lambda order: order.state == "sale" or order.transaction_ids._expiry_under_way(today)
+        )
+
+    def _expiry_close_open_renewals(self, today=None):
         """Before renewing by itself: the renewal quotations and carts of this
         deadline not confirmed yet would renew it a second time. One the
-        customer is paying right now (a transaction under way) wins: no
-        automatic renewal today (the next pass decides, once it is paid or
-        not); the others are cancelled, said on each order.
+        customer is paying (_get_renewal_orders_being_paid) wins: no automatic
+        renewal today (the next pass decides, once it is paid or not; on the
+        last day of the grace period the automatic renewal is stopped and
+        said); the others are cancelled, said on each order.
 
         :return: whether the automatic renewal may go on
         """
         self.ensure_one()
-        # sudo: the renewal orders of this deadline (the daily pass)
-        orders = self.sudo()._get_open_renewal_lines().order_id
-        paying = orders.filtered(
-            lambda order: order.transaction_ids.filtered(
-                lambda tx: tx.state in ("draft", "pending", "authorized")
-            )
-        )
+        today = today or self._company_today(self.company_id)
+        paying = self._get_renewal_orders_being_paid([("deadline_id", "=", self.id)], today)
         if paying:
             _logger.info(
                 "Deadline %s: renewal %s is being paid, no automatic renewal today", self.id, paying.ids
             )
+            grace = self._get_expiry_param("renewal_grace_days", self.company_id)
+            if self.date_expiry <= fields.Date.subtract(today, days=grace):
+                self._expiry_auto_renew_stop(
+                    self.env._(
+                        "its renewal %(orders)s is still being paid or awaits payment on the last day of "
+                        "the grace period.",
+                        orders=", ".join(paying.mapped("name")),
+                    )
+                )
             return False
+        # sudo: the renewal orders of this deadline (the daily pass)
+        orders = self.sudo()._get_open_renewal_lines().order_id
         for order in orders:
+            # a payment the customer started and left (not under way): it can
+            # no longer complete for the cancelled order
+            order.transaction_ids.filtered(lambda tx: tx.state == "draft")._set_canceled(
+                self.env._(
+                    "The renewal order was cancelled: %(deadline)s renews automatically.", deadline=self.name
+                )
+            )
             order._action_cancel()
             order.message_post(
                 body=Markup("<p>%s</p>")
@@ -207,7 +258,7 @@ class ExpiryDeadline(models.Model):
             )
         # sudo: the token of this deadline (an employees' field), checked against its customer
         token = self.sudo().payment_token_id
-        if token and token.partner_id.commercial_partner_id != self.commercial_partner_id:
+        if token and self._get_payment_token_owner_error(token):
             return self.env._("its renewal payment method belongs to another customer.")
         return False
 
@@ -239,7 +290,7 @@ class ExpiryDeadline(models.Model):
         if error:
             deadline._expiry_auto_renew_stop(error)
             return None
-        if not deadline._expiry_close_open_renewals():
+        if not deadline._expiry_close_open_renewals(today):
             return None
         order = (
             self.env["sale.order"]

@@ -20,6 +20,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import CRASH_ERRORS
@@ -33,9 +34,21 @@ CHARGE_STATES = [
     ("failed", "Failed"),
     ("abandoned", "Not Needed"),
 ]
-#: transactions of an invoice that are under way: no new charge while one is
-TX_IN_PROGRESS = ("draft", "pending", "authorized")
 ONE_DAY = datetime.timedelta(days=1)
+
+
+def error_details(error):
+    """The text of ``error``, for the server log and internal fields."""
+    return str(error.args[0] if error.args else error)
+
+
+def error_message(env, error):
+    """What users are told of ``error`` (chatter, activities): its text when
+    it is written for them (UserError, ValidationError), else a sentence that
+    shows nothing of the code (the details go to the server log)."""
+    if isinstance(error, UserError):
+        return error_details(error)
+    return env._("an unexpected error occurred (the details are in the server log).")
 
 
 class ExpiryRenewalCharge(models.Model):
@@ -121,7 +134,7 @@ class ExpiryRenewalCharge(models.Model):
                             "date_first_try": charge.date_first_try or today,
                         }
                     )
-                    charge._refused(today, str(error.args[0] if error.args else error))
+                    charge._refused(today, error_message(self.env, error), details=error_details(error))
         # sudo: the daily pass (scheduled action), per company
         remaining = self.sudo().search_count(domain) if len(charges) >= limit else 0
         return len(claimed), remaining
@@ -129,10 +142,12 @@ class ExpiryRenewalCharge(models.Model):
     # ------------------------------------------------------------------
     # One try
     # ------------------------------------------------------------------
-    def _get_skip_outcome(self):
+    def _get_skip_outcome(self, today):
         """``(state, message)`` when this charge must not take money now, or
-        False: the invoice is paid (by hand, another payment), cancelled, or a
-        payment of it is under way."""
+        False: the renewal was undone or the contract cancelled or closed, the
+        invoice is paid (by hand, by a try of this charge whose outcome came
+        late, another payment), cancelled, or a payment of it is under way
+        (payment.transaction._expiry_under_way)."""
         self.ensure_one()
         invoice = self.invoice_id
         if invoice.state != "posted" or invoice.payment_state == "reversed":
@@ -140,14 +155,26 @@ class ExpiryRenewalCharge(models.Model):
                 "Invoice %(invoice)s is no longer due (cancelled, reset or refunded): nothing is charged.",
                 invoice=invoice.name or invoice.id,
             )
-        if invoice.currency_id.is_zero(invoice.amount_residual) or invoice.payment_state in (
-            "paid",
-            "in_payment",
+        paid = self.transaction_ids.filtered(lambda tx: tx.state == "done")
+        if (
+            paid
+            or invoice.currency_id.is_zero(invoice.amount_residual)
+            or invoice.payment_state in ("paid", "in_payment")
         ):
             return "done", self.env._(
                 "Invoice %(invoice)s is already paid: nothing is charged.", invoice=invoice.name
             )
-        running = invoice.transaction_ids.filtered(lambda tx: tx.state in TX_IN_PROGRESS)
+        if (
+            self.term_id.state != "done"
+            or self.order_id.state == "cancel"
+            or self.deadline_id.state in ("cancelled", "closed")
+        ):
+            return "abandoned", self.env._(
+                "The renewal was undone or the contract was cancelled or closed: nothing is charged; "
+                "settle invoice %(invoice)s by hand.",
+                invoice=invoice.name or invoice.id,
+            )
+        running = invoice.transaction_ids._expiry_under_way(today)
         if running:
             return "pending", self.env._(
                 "A payment of invoice %(invoice)s is under way (%(reference)s): no new charge is "
@@ -160,7 +187,16 @@ class ExpiryRenewalCharge(models.Model):
     def _try(self, today):
         """Charge the invoice's residual with the saved payment method once."""
         self.ensure_one()
-        skip = self._get_skip_outcome()
+        # a try of ours the provider never answered (left in draft): cancelled,
+        # it counts as a refused try (_expiry_sync_transaction)
+        stuck = self.transaction_ids.filtered(lambda tx: tx.state == "draft")
+        stuck -= stuck._expiry_under_way(today)
+        if stuck:
+            stuck.with_context(expiry_charge_day=today)._set_canceled(
+                self.env._("The payment provider did not answer: the try is counted as refused.")
+            )
+            return
+        skip = self._get_skip_outcome(today)
         if skip:
             state, message = skip
             if state == "pending":
@@ -174,10 +210,12 @@ class ExpiryRenewalCharge(models.Model):
             self._log(message)
             return
         deadline = self.deadline_id
-        # the payment method the customer saved for the renewals now (replaced since the last try)
-        if deadline.payment_token_id and deadline.payment_token_id != self.token_id:
-            self.token_id = deadline.payment_token_id
-        token_error = deadline._get_payment_token_error(self.token_id)
+        # always the payment method the customer saves for the renewals now
+        # (replaced or removed since the last try), and only for this invoice's customer
+        token = deadline.payment_token_id
+        if token and token != self.token_id:
+            self.token_id = token
+        token_error = deadline._get_payment_token_error(token, payer=self.invoice_id.partner_id)
         if token_error:
             self.write({"state": "failed", "date_next_try": False, "last_error": token_error})
             self._log(self.env._("The renewal cannot be charged: %(error)s", error=token_error))
@@ -192,6 +230,7 @@ class ExpiryRenewalCharge(models.Model):
                 "date_next_try": False,
             }
         )
+        details = None
         try:
             with self.env.cr.savepoint():
                 # the day of the try, for the outcome the provider tells at once
@@ -199,10 +238,15 @@ class ExpiryRenewalCharge(models.Model):
         except CRASH_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001 - the provider refused or failed: a refused try
-            message = str(error.args[0] if error.args else error)
-            _logger.info("Renewal charge %s: the provider failed: %s", self.id, message)
-            tx._set_error(self.env._("The payment provider failed: %(error)s", error=message))
+            details = error_details(error)
+            _logger.info("Renewal charge %s: the provider failed: %s", self.id, details)
+            tx.with_context(expiry_charge_day=today)._set_error(
+                self.env._("The payment provider failed: %(error)s", error=error_message(self.env, error))
+            )
         self._expiry_sync_transaction(tx, today)
+        if details:
+            # the details, for the employees who follow the charges (not in the chatter)
+            self.last_error = f"{self.last_error or ''} ({details})".strip()
 
     def _prepare_transaction_values(self):
         self.ensure_one()
@@ -231,11 +275,13 @@ class ExpiryRenewalCharge(models.Model):
     # Outcome of a try (now, or later from the provider's notification)
     # ------------------------------------------------------------------
     def _expiry_sync_transaction(self, tx, today=None):
-        """The outcome of ``tx``, this charge's try in progress: done (paid),
-        refused (error, cancel: tried again or handed over), or still
-        under way. Idempotent: only the try in progress counts, once."""
+        """The outcome of ``tx``, a try of this charge: done (paid, whichever
+        try it is: a late notification of a try counted as refused means the
+        money was taken, no new try), refused (error, cancel of the try in
+        progress: tried again or handed over), or still under way. Idempotent:
+        a charge is done once, a refusal counts for the try in progress only."""
         self.ensure_one()
-        if self.state != "pending" or tx != self.transaction_ids.sorted("id")[-1:]:
+        if tx not in self.transaction_ids:
             return
         today = (
             today
@@ -243,6 +289,31 @@ class ExpiryRenewalCharge(models.Model):
             or self.deadline_id._company_today(self.company_id)
         )
         if tx.state == "done":
+            if self.state == "done":
+                if len(self.transaction_ids.filtered(lambda other: other.state == "done")) > 1:
+                    self._log(
+                        self.env._(
+                            "Payment %(reference)s of %(amount)s %(currency)s was taken too, after the "
+                            "renewal was paid: refund it.",
+                            reference=tx.reference,
+                            amount=tx.amount,
+                            currency=tx.currency_id.name,
+                        )
+                    )
+                return
+            if self.state == "abandoned":
+                # the money came for a charge given up (renewal undone, invoice
+                # cancelled): said, for the salesperson to refund or keep it
+                self._log(
+                    self.env._(
+                        "Payment %(reference)s of %(amount)s %(currency)s arrived after the charge was "
+                        "given up: refund it or settle it with the customer.",
+                        reference=tx.reference,
+                        amount=tx.amount,
+                        currency=tx.currency_id.name,
+                    )
+                )
+                return
             self.write({"state": "done", "date_next_try": False, "last_error": False})
             self._log(
                 self.env._(
@@ -255,14 +326,18 @@ class ExpiryRenewalCharge(models.Model):
             )
             # the payment and its reconciliation with the invoice: Odoo's post-processing
             self.env.ref("payment.cron_post_process_payment_tx")._trigger()
-        elif tx.state in ("error", "cancel"):
+            return
+        if self.state != "pending" or tx != self.transaction_ids.sorted("id")[-1:]:
+            return
+        if tx.state in ("error", "cancel"):
             self._refused(today, tx.state_message or self.env._("the payment was refused or cancelled."), tx)
         else:
             # pending or authorized: the provider tells later; checked again tomorrow
             self.date_next_try = today + ONE_DAY
 
-    def _refused(self, today, message, tx=None):
-        """A try was refused: the next one on the company's schedule (days
+    def _refused(self, today, message, tx=None, details=None):
+        """A try was refused (``message``, said in the chatter; ``details``,
+        kept in last_error): the next one on the company's schedule (days
         after the first try; never twice a day), or, after the last, the
         invoice is handed over."""
         self.ensure_one()
@@ -274,7 +349,7 @@ class ExpiryRenewalCharge(models.Model):
             next_try = max(first + datetime.timedelta(days=schedule[attempt - 1]), today + ONE_DAY)
         reference = f" ({tx.reference})" if tx else ""
         if next_try:
-            self.write({"state": "draft", "date_next_try": next_try, "last_error": message})
+            self.write({"state": "draft", "date_next_try": next_try, "last_error": details or message})
             self._log(
                 self.env._(
                     "Renewal charge %(attempt)s refused%(reference)s: %(error)s It is tried again on %(date)s.",
@@ -285,7 +360,7 @@ class ExpiryRenewalCharge(models.Model):
                 )
             )
             return
-        self.write({"state": "failed", "date_next_try": False, "last_error": message})
+        self.write({"state": "failed", "date_next_try": False, "last_error": details or message})
         self._log(
             self.env._(
                 "Renewal charge %(attempt)s refused%(reference)s: %(error)s No try is left.",

@@ -10,9 +10,15 @@
   told to it, whenever the provider tells it.
 """
 
+import datetime
+
 from odoo import api, fields, models
 
 from .sale_order import NOT_PAYING_OPERATIONS
+
+#: a payment the customer started (draft) and left no longer counts as under
+#: way this many days after it was started
+STALE_DRAFT_DAYS = 2
 
 
 class PaymentTransaction(models.Model):
@@ -41,8 +47,29 @@ class PaymentTransaction(models.Model):
         return transactions
 
     def _expiry_orders(self):
-        """The orders a transaction pays or refunds."""
-        return self.sale_order_ids | self.source_transaction_id.sale_order_ids
+        """The orders a transaction pays or refunds: its own, or the renewal
+        order of the automatic renewal whose invoice it charges."""
+        # sudo: the renewal order of the charge this transaction (or its source) pays
+        charges = (self | self.source_transaction_id).sudo().expiry_renewal_charge_id
+        return self.sale_order_ids | self.source_transaction_id.sale_order_ids | charges.order_id
+
+    def _expiry_under_way(self, today):
+        """The payments of ``self`` under way on ``today`` (a date): pending
+        or authorized (the provider tells later), done but not post-processed
+        yet (the payment is being recorded), or draft and started less than
+        STALE_DRAFT_DAYS ago (one the customer started and left does not block
+        forever). The one rule of "being paid" of the automatic renewal (a
+        renewal the customer pays wins) and of its charge (no new charge while
+        a payment of the invoice is under way)."""
+        cutoff = today - datetime.timedelta(days=STALE_DRAFT_DAYS)
+        return self.filtered(
+            lambda tx: tx.operation not in NOT_PAYING_OPERATIONS
+            and (
+                tx.state in ("pending", "authorized")
+                or (tx.state == "done" and not tx.is_post_processed)
+                or (tx.state == "draft" and (tx.create_date or fields.Datetime.now()).date() > cutoff)
+            )
+        )
 
     def _update_state(self, allowed_states, target_state, state_message):
         was_done = self.filtered(lambda tx: tx.state == "done")

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 # Payment transactions that bring no money in for an order: refunds and card
 # validations. Every other one pays (whatever its operation, even none).
@@ -183,7 +184,28 @@ class SaleOrder(models.Model):
         instead of refunded."""
         # sudo: the orders being paid by the caller (the payment routes check the
         # order's access token before creating the transaction)
-        for order in self.sudo():
+        orders = self.sudo()
+        deadlines = orders.filtered(lambda order: order.state in ("draft", "sent")).order_line.deadline_id
+        if deadlines:
+            # the automatic renewal (expiry.deadline._cron_auto_renew) holds its
+            # deadlines locked: this payment waits for it (then sees its cart
+            # cancelled), and a renewal being paid is skipped by it meanwhile
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM expiry_deadline WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                    tuple(deadlines.ids),
+                )
+            )
+        for order in orders:
+            if order.state == "cancel" and order.order_line.filtered("deadline_id"):
+                # e.g. cancelled by the automatic renewal while the customer was paying
+                raise ValidationError(
+                    self.env._(
+                        "The renewal order %(order)s is cancelled: it can no longer be paid. "
+                        "Please check your deadline page, or contact us.",
+                        order=order.name,
+                    )
+                )
             if order.state not in ("draft", "sent"):
                 # a confirmed order is due as agreed: the rest of a partial
                 # payment is taken, the gate skips and reports what fails

@@ -197,7 +197,9 @@ class TestAutoRenew(AutoRenewCase):
             self._pass()
         self.assertEqual(len(good.term_ids), 1)
         self.assertFalse(bad.term_ids)
-        self.assertTrue(self._notes(bad, "broken hook"))
+        # the chatter shows nothing of the code (the server log has the details)
+        self.assertTrue(self._notes(bad, "an unexpected error occurred"))
+        self.assertFalse(self._notes(bad, "broken hook"))
         self.assertFalse(bad.auto_renew)
 
     def test_open_renewal_quotation_is_cancelled_not_renewed_twice(self):
@@ -306,8 +308,10 @@ class TestRenewalCharge(AutoRenewCase):
         charge = deadline.renewal_charge_ids
         self.assertEqual(charge.state, "draft")
         self.assertEqual(charge.transaction_ids.state, "error")
+        # the details for the employees on the charge, a plain sentence in the chatter
         self.assertIn("did not answer", charge.last_error)
-        self.assertTrue(self._notes(deadline, "did not answer"))
+        self.assertFalse(self._notes(deadline, "did not answer"))
+        self.assertTrue(self._notes(deadline, "The payment provider failed"))
 
     def test_no_new_charge_while_one_is_in_progress(self):
         deadline = self._auto(0, payment_token_id=self._token())
@@ -412,3 +416,211 @@ class TestRenewalCharge(AutoRenewCase):
         settings = self.env["res.config.settings"].create({"expiry_charge_retry_days": "2,5"})
         settings.execute()
         self.assertEqual(company.expiry_charge_retry_days, "2,5")
+
+
+class TestAutoRenewReview(AutoRenewCase):
+    """Review findings: a renewal is never made or charged twice, never
+    charged for what was undone, never stuck."""
+
+    def _tx(self, order=None, invoice=None, state="draft", amount=None, ref="REVIEW-1"):
+        record = order or invoice
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.method.id,
+                "reference": ref,
+                "amount": amount if amount is not None else record.amount_total,
+                "currency_id": record.currency_id.id,
+                "partner_id": self.customer.id,
+                "operation": "online_redirect",
+                "sale_order_ids": [Command.set(order.ids)] if order else [],
+                "invoice_ids": [Command.set(invoice.ids)] if invoice else [],
+            }
+        )
+        if state == "done":
+            tx._set_done()
+        return tx
+
+    def test_late_done_after_refused_try_is_not_charged_again(self):
+        # finding 4: the provider took the money after all (late notification)
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers(TimeoutError("timeout")):
+            self._pass()
+        charge = deadline.renewal_charge_ids
+        first = charge.transaction_ids
+        self.assertEqual(first.state, "error")
+        first._set_done()
+        self.assertEqual(charge.state, "done")
+        self.assertTrue(self._notes(deadline, "Renewal charged"))
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent, "charged twice")
+
+    def test_done_unprocessed_invoice_payment_is_not_charged_again(self):
+        # finding 4: a done payment of the invoice not post-processed yet
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        charge = deadline.renewal_charge_ids
+        self._tx(invoice=charge.invoice_id, state="done", ref="REVIEW-INV")
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent, "charged twice")
+
+    def test_confirmed_order_awaiting_payment_is_not_renewed_twice(self):
+        # finding 1: an order confirmed on a partial prepayment renews when paid
+        deadline = self._auto(0)
+        deadline.with_user(self.user).action_renew()
+        order = deadline._get_open_renewal_lines().order_id
+        self._tx(order=order, state="done", amount=order.amount_total / 2)
+        order.action_confirm()
+        self.assertFalse(order.expiry_renewal_released)
+        self._pass()
+        self.assertFalse(deadline.term_ids, "renewed while its renewal order awaits payment")
+        self._tx(order=order, state="done", amount=order.amount_total / 2, ref="REVIEW-2")
+        order._expiry_release_renewals()
+        self.assertEqual(len(deadline.term_ids.filtered(lambda t: t.state == "done")), 1)
+        self._pass(self.today + DAY)
+        self.assertEqual(len(deadline.term_ids), 1)
+
+    def test_order_awaiting_payment_on_last_grace_day_stops_with_a_note(self):
+        # findings 1 and 9: never a silent lapse
+        deadline = self._auto(-15)
+        deadline.with_user(self.user).action_renew()
+        order = deadline._get_open_renewal_lines().order_id
+        self._tx(order=order, state="done", amount=order.amount_total / 2)
+        order.action_confirm()
+        self._pass()
+        self.assertFalse(deadline.term_ids)
+        self.assertFalse(deadline.auto_renew)
+        self.assertTrue(self._notes(deadline, "did not happen"))
+
+    def test_done_unprocessed_cart_payment_wins(self):
+        # finding 2: the cart is paid, its post-processing has not run yet
+        deadline = self._auto(0, payment_token_id=self._token())
+        deadline.with_user(self.user).action_renew()
+        quotation = deadline._get_open_renewal_lines().order_id
+        self._tx(order=quotation, state="done")
+        with self._provider_answers("done") as sent:
+            self._pass()
+        self.assertFalse(sent)
+        self.assertNotEqual(quotation.state, "cancel")
+        self.assertFalse(deadline.term_ids)
+
+    def test_undone_renewal_is_not_charged(self):
+        # finding 8: the renewal order was cancelled (the renewal undone)
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        charge = deadline.renewal_charge_ids
+        charge.order_id.with_context(disable_cancel_warning=True).action_cancel()
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent)
+        self.assertEqual(charge.state, "abandoned")
+
+    def test_cancelled_deadline_is_not_charged(self):
+        # finding 8: the contract was cancelled after its renewal
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        deadline.action_cancel()
+        charge = deadline.renewal_charge_ids
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent)
+        self.assertEqual(charge.state, "abandoned")
+
+    def test_card_removed_from_deadline_is_not_charged(self):
+        # finding 6
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        deadline.payment_token_id = False
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent)
+        charge = deadline.renewal_charge_ids
+        self.assertEqual(charge.state, "failed")
+        self.assertIn("no payment method", charge.last_error)
+
+    def test_new_customer_card_never_pays_old_customer_invoice(self):
+        # finding 5: the contract moved to another customer between two tries
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        charge = deadline.renewal_charge_ids
+        deadline.write({"payment_token_id": False})
+        deadline.write({"partner_id": self.other_customer.id})
+        deadline.payment_token_id = self._token(self.other_customer, provider_ref="other")
+        with self._provider_answers("done") as sent:
+            self._pass(self.today + DAY)
+        self.assertFalse(sent)
+        self.assertEqual(charge.state, "failed")
+
+    def test_stale_draft_cart_payment_does_not_lapse_the_deadline(self):
+        # finding 9: the customer clicked Pay and left
+        deadline = self._auto(0)
+        deadline.with_user(self.user).action_renew()
+        quotation = deadline._get_open_renewal_lines().order_id
+        self._tx(order=quotation)
+        self._pass()
+        self.assertFalse(deadline.term_ids, "a payment just started wins today")
+        for day in range(1, 20):
+            self._pass(self.today + day * DAY)
+        self.assertEqual(len(deadline.term_ids), 1)
+        self.assertEqual(quotation.state, "cancel")
+        # the payment left behind can no longer complete for the cancelled cart
+        self.assertEqual(quotation.transaction_ids.state, "cancel")
+
+    def test_own_transaction_stuck_in_draft_counts_as_refused(self):
+        # finding 10
+        deadline = self._auto(0, payment_token_id=self._token())
+
+        def send(tx):
+            return None  # the provider leaves it in draft
+
+        with patch.object(type(self.env["payment.transaction"]), "_send_payment_request", send):
+            for day in range(0, 30):
+                self._pass(self.today + day * DAY)
+        charge = deadline.renewal_charge_ids
+        self.assertEqual(charge.state, "failed")
+        self.assertEqual(charge.attempt_count, 3)
+        self.assertEqual(set(charge.transaction_ids.mapped("state")), {"cancel"})
+
+    def test_abandoned_invoice_payment_does_not_block_the_charge(self):
+        # finding 10: the customer clicked Pay on the invoice and left
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error"):
+            self._pass()
+        charge = deadline.renewal_charge_ids
+        self._tx(invoice=charge.invoice_id, ref="REVIEW-INV")
+        with self._provider_answers("done") as sent:
+            for day in range(1, 10):
+                self._pass(self.today + day * DAY)
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(charge.state, "done")
+
+    def test_voided_charge_undoes_the_automatic_renewal(self):
+        # finding 7: a done charge voided afterwards by the provider
+        deadline = self._auto(0, payment_token_id=self._token())
+        expiry = deadline.date_expiry
+        with self._provider_answers("done"):
+            self._pass()
+        tx = deadline.renewal_charge_ids.transaction_ids
+        self.assertNotEqual(deadline.date_expiry, expiry)
+        tx._set_canceled(extra_allowed_states=("done",))
+        self.assertEqual(deadline.date_expiry, expiry, "voided automatic renewal not undone")
+
+    def test_second_payment_after_the_charge_is_done_is_said(self):
+        # unconfirmed review item: a late success after another try paid
+        deadline = self._auto(0, payment_token_id=self._token())
+        with self._provider_answers("error", "done"):
+            self._pass()
+            self._pass(self.today + DAY)
+        charge = deadline.renewal_charge_ids
+        self.assertEqual(charge.state, "done")
+        first = charge.transaction_ids.sorted("id")[0]
+        first._set_done()
+        self.assertEqual(charge.state, "done")
+        self.assertTrue(self._notes(deadline, "was taken too"))

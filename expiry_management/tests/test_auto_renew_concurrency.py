@@ -10,6 +10,7 @@ from unittest.mock import patch
 from psycopg2 import errors
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -186,3 +187,72 @@ class TestAutoRenewConcurrency(ConcurrencyCase):
         cr_b.rollback()
         self.assertEqual(self._charge(self._env(self._cursor())), (0, 0))
         self.assertEqual(self._transactions(cr_b), 1)
+
+    def _open_quotation(self):
+        """A renewal quotation of the deadline, committed: (order, provider, method) ids."""
+        cr = self._cursor()
+        env = self._env(cr)
+        deadline = env["expiry.deadline"].browse(self.deadline_id)
+        deadline.action_renew()
+        quotation = deadline._get_open_renewal_lines().order_id
+        token = deadline.payment_token_id
+        ids = quotation.id, token.provider_id.id, token.payment_method_id.id
+        env.flush_all()
+        cr.commit()  # pylint: disable=invalid-commit
+        return ids
+
+    def _customer_pays(self, env, order_id, provider_id, method_id):
+        order = env["sale.order"].browse(order_id)
+        tx = env["payment.transaction"].create(
+            {
+                "provider_id": provider_id,
+                "payment_method_id": method_id,
+                "reference": f"CONC-PAY-{order_id}",
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "operation": "online_redirect",
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        env.flush_all()
+        return tx
+
+    def _order_payments(self, cr, order_id):
+        cr.execute("SELECT state FROM sale_order WHERE id = %s", [order_id])
+        state = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM sale_order_transaction_rel WHERE sale_order_id = %s", [order_id])
+        return state, cr.fetchone()[0]
+
+    def test_customer_payment_waits_for_the_automatic_renewal(self):
+        # review finding 3: the pass cancels the cart the customer starts paying
+        order_id, provider_id, method_id = self._open_quotation()
+        cr_a, cr_b = self._cursor(), self._cursor()
+        env_a, env_b = self._env(cr_a), self._env(cr_b)
+        cr_b.execute("SELECT 1")
+        self.assertEqual(self._renew(env_a), (1, 0))
+        # the payment waits for the renewal (here: gives up after a short wait)
+        cr_b.execute("SET LOCAL lock_timeout = '200ms'")
+        with self.assertRaises(errors.LockNotAvailable), mute_logger("odoo.sql_db"):
+            self._customer_pays(env_b, order_id, provider_id, method_id)
+        cr_b.rollback()
+        cr_a.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._order_payments(cr_b, order_id), ("cancel", 0))
+        self.assertEqual(self._terms(cr_b), 1)
+        # tried again, the payment sees the cart cancelled: refused, not taken
+        with self.assertRaises(ValidationError):
+            self._customer_pays(self._env(self._cursor()), order_id, provider_id, method_id)
+
+    def test_automatic_renewal_skips_the_renewal_being_paid(self):
+        # review finding 3, the other way: the customer pays first
+        order_id, provider_id, method_id = self._open_quotation()
+        cr_a, cr_b = self._cursor(), self._cursor()
+        env_a, env_b = self._env(cr_a), self._env(cr_b)
+        cr_a.execute("SELECT 1")
+        self._customer_pays(env_b, order_id, provider_id, method_id)
+        self.assertEqual(self._renew(env_a), (0, 0))
+        cr_a.rollback()
+        cr_b.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._renew(self._env(self._cursor())), (0, 0))
+        self.assertEqual(self._order_payments(cr_b, order_id), ("draft", 1))
+        self.assertEqual(self._terms(cr_b), 0)
