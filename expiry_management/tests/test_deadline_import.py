@@ -206,7 +206,9 @@ class TestDeadlineImport(ReminderCase):
                 self._row(self.by_name.name, "FLEET-POL", "not a date", "next spring", 300),
             ]
         )
-        result = self._import(content)
+        # Odoo's import tries the rows in SQL and logs the rows PostgreSQL refuses
+        with mute_logger("odoo.sql_db"):
+            result = self._import(content)
         self.assertFalse(result.get("ids"))
         self.assertEqual(self._imported(), before, "nothing imported while the file has errors")
         errors = {}
@@ -231,7 +233,8 @@ class TestDeadlineImport(ReminderCase):
             [self._row("Unknown Customer Ltd", "FLEET-POL", "x", -10, 300, origin="Unknown fair")],
             keep_examples=False,
         )
-        result = self._import(content, user=self.salesperson)
+        with mute_logger("odoo.sql_db"):
+            result = self._import(content, user=self.salesperson)
         self.assertFalse(result.get("ids"))
         fields = {message.get("field") for message in result["messages"]}
         self.assertEqual(fields, {"partner_id", "origin_id"})
