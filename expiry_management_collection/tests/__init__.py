@@ -4,6 +4,7 @@ from . import (
     test_collection_concurrency,
     test_collection_delivery,
     test_collection_figures,
+    test_collection_form,
     test_collection_hand_over,
     test_collection_input,
     test_collection_ladder,

@@ -2,6 +2,7 @@ from . import (
     test_portal_access,
     test_portal_auto_renew,
     test_portal_company_settings,
+    test_portal_form,
     test_portal_hardening,
     test_portal_mail_delivery,
     test_portal_payment_gate,
