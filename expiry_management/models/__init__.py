@@ -18,6 +18,7 @@ from . import (
     expiry_lost_reason,
     expiry_origin,
     expiry_reminder,
+    expiry_reminder_channel,
     expiry_reminder_prepare,
     expiry_reminder_review,
     expiry_reminder_send,

@@ -34,6 +34,7 @@ class ExpiryReminder(models.Model):
         # back the e-mails that ask to renew (expiry.deadline._get_renewal_push_block)
         blocks = reminders.filtered(lambda r: r.stage_id.renewal_push).deadline_id._get_renewal_push_blocks()
         groups = defaultdict(lambda: self.browse())
+        others = self.browse()
         for reminder in reminders:
             deadline, stage = reminder.deadline_id, reminder.stage_id
             if not stage.active:
@@ -63,6 +64,9 @@ class ExpiryReminder(models.Model):
                     ),
                     "blocked",
                 )
+            elif not reminder._sends_email():
+                # no e-mail at this stage: its other channels only (see _send_channels)
+                others |= reminder
             elif not deadline.partner_id.email_normalized:
                 reminder._set_failed(
                     self.env._(
@@ -78,6 +82,9 @@ class ExpiryReminder(models.Model):
             if customized:
                 email_values.update(subject=group.subject, body_html=group.body_html)
             sent |= group._send_group(template, email_values)
+        # the stages' other channels (SMS, call, letter), for the reminders whose
+        # e-mail went out and those without e-mail (expiry_reminder_channel.py)
+        sent |= (sent | others)._send_channels()
         if sent:
             mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if mail_cron:
