@@ -5,7 +5,7 @@
     "summary": "Collect what customers owe on their policies and contracts: aging, "
     "a collection ladder by e-mail, SMS, call, visit and letter, payment plans, "
     "hand-over to a collection agency and portfolio analysis.",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/expiry-management/expiry-management",
     "author": "Expiry Management contributors",
@@ -22,7 +22,9 @@
         "data/res_partner_category_data.xml",
         "data/expiry_collection_reason_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_grouped_data.xml",
         "data/sms_template_data.xml",
+        "data/sms_template_grouped_data.xml",
         "data/expiry_collection_step_data.xml",
         "report/expiry_collection_letter_report.xml",
         "report/expiry_collection_report_views.xml",

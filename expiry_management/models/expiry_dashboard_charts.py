@@ -1,9 +1,11 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The dashboard's charts: expiries and revenue at risk per week for the
-next 13 weeks, and the renewal rate per month over the last 12 months, each
-bar opening the deadlines behind it. Grouped reads only: the number of
-queries does not depend on the number of deadlines."""
+next 13 weeks, and the renewal chart: deadlines renewed and lost, revenue
+retained and lost and the renewal rate per month over the last 12 months,
+the figures of the retention analysis (expiry.retention.report). Each bar
+opens the deadlines behind it. Grouped reads only: the number of queries does
+not depend on the number of deadlines."""
 
 import datetime
 
@@ -14,6 +16,8 @@ from odoo.exceptions import UserError
 
 CHART_WEEKS = 13
 CHART_MONTHS = 12
+#: the rows of the retention analysis the renewal chart shows (its bars)
+RETENTION_KINDS = ("renewed", "lost")
 
 
 class ExpiryDashboard(models.AbstractModel):
@@ -49,34 +53,30 @@ class ExpiryDashboard(models.AbstractModel):
     @api.model
     def _domain_chart(self, kind, date_from, date_to, today):
         """The deadlines behind a bar: ``expiring`` (draft or active, expiring
-        in the period from today on: the revenue at risk), ``renewed`` (a
-        renewal applied in the period), ``lost`` (expired in the period,
-        before today, without renewal)."""
+        in the period from today on: the revenue at risk), ``renewed`` and
+        ``lost``: the deadlines of the retention analysis's rows of that kind
+        dated in the period (expiry.retention.report: a renewed term by the
+        end of the term it replaced, a lost deadline by its expiry date; the
+        one rule of "lost": lost_deadline_sql), read with the user's rights."""
         if kind == "expiring":
             return [
                 ("state", "in", ("draft", "active")),
                 ("date_expiry", ">=", max(date_from, today)),
                 ("date_expiry", "<=", date_to),
             ]
-        if kind == "renewed":
-            return [
-                (
-                    "term_ids",
-                    "any",
-                    [
-                        ("state", "=", "done"),
-                        ("date_renewal", ">=", date_from),
-                        ("date_renewal", "<=", date_to),
-                    ],
-                )
-            ]
-        if kind == "lost":
-            return [
-                ("state", "in", ("active", "expired", "closed")),
-                ("date_expiry", ">=", date_from),
-                ("date_expiry", "<=", min(date_to, today - datetime.timedelta(days=1))),
-            ]
+        if kind in RETENTION_KINDS:
+            [[deadline_ids]] = self.env["expiry.retention.report"]._read_group(
+                self._domain_retention(kind, date_from, date_to), aggregates=["deadline_id:array_agg"]
+            )
+            return [("id", "in", sorted(set(deadline_ids or ())))]
         raise UserError(self.env._("Unknown dashboard chart %(kind)s.", kind=kind))
+
+    @api.model
+    def _domain_retention(self, kinds, date_from, date_to):
+        """Rows of the retention analysis of ``kinds`` (one or several of
+        RETENTION_KINDS) dated from ``date_from`` to ``date_to``."""
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        return [("kind", "in", kinds), ("date", ">=", date_from), ("date", "<=", date_to)]
 
     # ------------------------------------------------------------------
     # Data
@@ -106,6 +106,22 @@ class ExpiryDashboard(models.AbstractModel):
             row["count"] += count
             row["amount"] += self._sum_amount([(currency, amount)], periods)
         months = self._chart_months(today)
+        month_rows, totals = self._get_retention_months(base, months, periods)
+        return {"weeks": week_rows, "months": month_rows, "retention": totals}
+
+    @api.model
+    def _get_retention_months(self, base, months, periods):
+        """The renewal chart: per month, the deadlines renewed and lost, the
+        revenue retained and lost and the renewal rate, as the retention
+        analysis counts them (one grouped read of its SQL view, with the
+        user's rights: its record rules are the deadlines'). Amounts are in
+        the company's currency, converted at today's rate (the analysis keeps
+        each deadline's currency).
+
+        :param base: the dashboard's scope (company and salesperson fields,
+            which the analysis has too)
+        :return: ``(rows, totals)``, totals over the months
+        """
         month_rows = [
             {
                 "date_from": fields.Date.to_string(start),
@@ -113,31 +129,28 @@ class ExpiryDashboard(models.AbstractModel):
                 "label": fields.Date.to_string(start)[:7],
                 "renewed": 0,
                 "lost": 0,
+                "amount_retained": 0.0,
+                "amount_lost": 0.0,
             }
             for start, end in months
         ]
         index = {start: position for position, (start, _end) in enumerate(months)}
-        for month, count in Deadline._read_group(
-            base + self._domain_chart("lost", months[0][0], months[-1][1], today),
-            ["date_expiry:month"],
-            ["__count"],
+        for month, kind, currency, count, retained, lost in self.env["expiry.retention.report"]._read_group(
+            base + self._domain_retention(RETENTION_KINDS, months[0][0], months[-1][1]),
+            ["date:month", "kind", "currency_id"],
+            ["__count", "amount_retained:sum", "amount_lost:sum"],
         ):
-            month_rows[index[month]]["lost"] += count
-        Term = self.env["expiry.deadline.term"]
-        for month, deadlines in Term._read_group(
-            [
-                ("state", "=", "done"),
-                ("date_renewal", ">=", months[0][0]),
-                ("date_renewal", "<=", months[-1][1]),
-                ("deadline_id", "any", base),
-            ],
-            ["date_renewal:month"],
-            ["deadline_id:count_distinct"],
-        ):
-            month_rows[index[month]]["renewed"] += deadlines
-        for row in month_rows:
+            row = month_rows[index[month]]
+            row[kind] += count
+            row["amount_retained"] += self._sum_amount([(currency, retained)], periods)
+            row["amount_lost"] += self._sum_amount([(currency, lost)], periods)
+        totals = {
+            key: sum(row[key] for row in month_rows)
+            for key in ("renewed", "lost", "amount_retained", "amount_lost")
+        }
+        for row in (*month_rows, totals):
             row["rate"] = self._renewal_rate(row["renewed"], row["lost"])
-        return {"weeks": week_rows, "months": month_rows}
+        return month_rows, totals
 
     @api.model
     def action_open_chart(self, kind, date_from, date_to, scope="mine"):

@@ -166,6 +166,15 @@ class ExpiryDeadline(models.Model):
         index=True,
     )
     notes = fields.Html(groups="base.group_user", help="Internal notes, never shown to the customer.")
+    date_ladder_start = fields.Date(
+        string="Ladder Starts On",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Timed e-mails due before this day are never prepared: the day the deadline was created "
+        "(in the company's time zone) or last imported, so that a deadline entered after some of its "
+        "stages' days sends none of them late (see expiry.reminder._prepare_reminders).",
+    )
     state = fields.Selection(
         STATES,
         default="draft",
@@ -292,11 +301,12 @@ class ExpiryDeadline(models.Model):
     @api.model
     def _company_today(self, company=None):
         """Today for business rules: the date in ``company``'s time zone
-        (default: the current company; the user's time zone, then UTC, when
-        the company has none). States, urgency, the reminder ladder, the
+        (default: the current company; UTC when the company has none, never
+        the user's, so that a portal customer, a salesperson and the daily
+        pass agree on the day). States, urgency, the reminder ladder, the
         renewal and grace windows, overdue days and the reports all use it."""
         company = company or self.env.company
-        return local_today(self._get_company_tz(company.id) or self.env.context.get("tz") or self.env.user.tz)
+        return local_today(self._get_company_tz(company.id) or "UTC")
 
     @api.model
     @tools.ormcache("company_id")
@@ -563,8 +573,10 @@ class ExpiryDeadline(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            # the ladder starts on the day the deadline enters the system (see date_ladder_start)
+            vals.setdefault("date_ladder_start", self._company_today(company))
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "expiry.deadline"
                 ) or self.env._("New")

@@ -244,7 +244,8 @@ class ExpiryDeadline(models.Model):
         error = self._get_renewal_error(start=True)
         if error:
             return error
-        block = self._get_renewal_push_block()
+        # its own charge, no checkout: an overdue invoice holds it back
+        block = self._get_renewal_push_block(arrears_in_checkout=False)
         if block:
             return block
         # sudo: the renewals of this deadline (terms are the module's records)

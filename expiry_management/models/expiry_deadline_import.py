@@ -20,11 +20,13 @@ template promises on top of the generic import, here.
   customer, an origin or an institute needs the rights to create them).
 * The imported deadlines are drafts; the next daily pass activates those
   whose start date has come and prepares their ladder like any other
-  deadline's: e-mails due longer ago than the catch-up tolerance are never
-  prepared, nothing stale goes out.
+  deadline's. Their ladder starts on the import day (``date_ladder_start``,
+  also of the rows an import updates): an e-mail due before it is never
+  prepared, even inside the catch-up tolerance; nothing stale goes out.
 """
 
 from odoo import api, models
+from odoo import fields as fields_module
 
 from .expiry_access import DEADLINES_USER
 
@@ -62,6 +64,25 @@ class ExpiryDeadline(models.Model):
         # the lookups of this import, filled by ir.fields.converter._str_to_many2one below
         lookups = {}
         model = self.with_context(name_create_enabled_fields=enabled, expiry_import_lookups=lookups)
+        if "date_ladder_start" not in fields:
+            # the ladder of every imported row (created or updated) starts on
+            # the import day: nothing due before it is sent late (see
+            # expiry.reminder._prepare_reminders); written with the row, so
+            # that a ladder prepared while the row is written sees it
+            today = fields_module.Date.to_string(self._company_today(self.env.company))
+            # a row holding only one2many values continues the record above it
+            # (ir.model's _extract_records): it must stay so
+            o2m = {
+                index
+                for index, path in enumerate(fields)
+                if getattr(self._fields.get(path.split("/")[0]), "type", None) == "one2many"
+            }
+
+            def starts_record(row):
+                return not o2m or any(value for index, value in enumerate(row) if index not in o2m)
+
+            fields = [*fields, "date_ladder_start"]
+            data = [[*row, today if starts_record(row) else ""] for row in data]
         return super(ExpiryDeadline, model).load(fields, data)
 
 

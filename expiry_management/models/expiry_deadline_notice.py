@@ -206,21 +206,95 @@ class ExpiryDeadline(models.Model):
             )
         return False
 
-    def _get_renewal_push_block(self):
+    def _get_renewal_push_block(self, *, arrears_in_checkout=False):
         """Why the customer must not be pushed to renew this deadline now
         (no "renew now" e-mail, no portal Renew button), a translated
         sentence, or False: an invoice of the deadline is overdue (the
-        collection addon adds a dispute)."""
-        self.ensure_one()
-        return self._get_renewal_push_blocks().get(self.id, False)
+        collection addon adds a dispute).
 
-    def _get_renewal_push_blocks(self):
+        ``arrears_in_checkout``: whether the renewal's checkout carries what
+        is overdue (see _expiry_arrears_in_checkout); then an overdue invoice
+        does not block; None asks _expiry_arrears_in_checkout. False by
+        default: one deadline asked alone (the automatic renewal charges its
+        renewal invoice, there is no checkout). Keyword-only: every caller
+        says which.
+        """
+        self.ensure_one()
+        return self._get_renewal_push_blocks(arrears_in_checkout=arrears_in_checkout).get(self.id, False)
+
+    def _expiry_arrears_in_checkout(self):
+        """Whether the online renewal of this deadline, now, puts what is
+        overdue (see _get_renewal_arrears) in the same checkout, so that the
+        overdue invoice no longer holds its "renew now" push back (and the
+        e-mail says the renewal includes it).
+        No checkout in the core: False; the portal addon says which (those
+        its customer can renew online now). Asked per deadline (cheap: the
+        reminder ladder asks it for a batch)."""
+        self.ensure_one()
+        return False
+
+    def _get_renewal_push_blocks(self, arrears_in_checkout=None):
         """``{deadline id: reason}`` of these deadlines whose renewal push is
         blocked (see _get_renewal_push_block); a few queries whatever their
-        number (the reminder ladder asks it for a batch)."""
+        number (the reminder ladder asks it for a batch).
+
+        ``arrears_in_checkout``: None (the "renew now" e-mails, the portal)
+        asks _expiry_arrears_in_checkout: when the renewal's checkout carries
+        the overdue amount, an overdue invoice no longer blocks (a dispute
+        still does)."""
         blocks = {}
         if not self.ids:
             return blocks
+        if arrears_in_checkout is None:
+            # per deadline: only those whose online renewal carries the arrears now
+            in_checkout = {deadline.id for deadline in self if deadline._expiry_arrears_in_checkout()}
+        else:
+            in_checkout = set(self.ids) if arrears_in_checkout else set()
+        held = self.browse([deadline_id for deadline_id in self.ids if deadline_id not in in_checkout])
+        for deadline_id, arrears in held._get_renewal_arrears_by_deadline().items():
+            move, date_due, _residual = arrears[0]
+            blocks[deadline_id] = self.env._(
+                "The invoice %(invoice)s of %(deadline)s is overdue since %(date)s: it is to be paid "
+                "before the renewal.",
+                invoice=move.name,
+                # sudo: the deadline's own name (the caller reads its block)
+                deadline=self.browse(deadline_id).sudo().display_name,
+                date=format_date(self.env, date_due),
+            )
+        return blocks
+
+    def _get_renewal_arrears(self):
+        """What this deadline's current customer owes overdue on it:
+        ``[(invoice, due date, residual)]``, the oldest first; the residual
+        is the invoice's own (amount_residual, in its currency). The rule of
+        the push block, and what the portal's renewal checkout carries."""
+        self.ensure_one()
+        return self._get_renewal_arrears_by_deadline().get(self.id, [])
+
+    def _get_renewal_arrears_summary(self):
+        """What the "renew now" e-mails say of the overdue amount the online
+        renewal carries: ``{"amount", "currency", "items": [(invoice name,
+        due date)]}``, or False (nothing overdue, or no checkout carries it:
+        then the e-mail is held back by the push block instead)."""
+        self.ensure_one()
+        if not self._expiry_arrears_in_checkout():
+            return False
+        arrears = self._get_renewal_arrears()
+        if not arrears:
+            return False
+        return {
+            "amount": sum(residual for _move, _date_due, residual in arrears),
+            "currency": arrears[0][0].currency_id,
+            "items": [(move.name, date_due) for move, date_due, _residual in arrears],
+        }
+
+    def _get_renewal_arrears_by_deadline(self):
+        """``{deadline id: [(invoice, due date, residual)]}`` (see
+        _get_renewal_arrears) of these deadlines that have overdue invoices;
+        one search whatever their number."""
+        result = {}
+        if not self.ids:
+            return result
         # sudo: the open invoices of these deadlines only; _expiry_open_moves keeps
         # those of the deadline's own company, and the reason names only its own invoice
         moves = (
@@ -229,7 +303,7 @@ class ExpiryDeadline(models.Model):
             .search(OPEN_ITEM_DOMAIN + [("expiry_deadline_id", "in", self.ids)])
         )
         if not moves:
-            return blocks
+            return result
         # sudo: the companies and dates of these deadlines (see above)
         for deadline in self.sudo():
             # only what its current customer owes in its company: a deadline moved to
@@ -242,24 +316,18 @@ class ExpiryDeadline(models.Model):
             if not mine:
                 continue
             today = deadline._company_today(deadline.company_id)
-            overdue = sorted(
-                (
-                    (date_due, move)
-                    for move, date_due, amount, _source in mine._expiry_open_items(today)
-                    if date_due and date_due < today and amount > 0
-                ),
-                key=lambda item: item[0],
-            )
+            overdue = {}
+            # an invoice is overdue when one of its items is (a payment plan's
+            # instalment, with the collection addon): the oldest due date counts
+            for move, date_due, amount, _source in mine._expiry_open_items(today):
+                if date_due and date_due < today and amount > 0:
+                    overdue[move] = min(overdue.get(move, date_due), date_due)
             if overdue:
-                date_due, move = overdue[0]
-                blocks[deadline.id] = self.env._(
-                    "The invoice %(invoice)s of %(deadline)s is overdue since %(date)s: it is to be paid "
-                    "before the renewal.",
-                    invoice=move.name,
-                    deadline=deadline.display_name,
-                    date=format_date(self.env, date_due),
+                result[deadline.id] = sorted(
+                    ((move, date_due, move.amount_residual) for move, date_due in overdue.items()),
+                    key=lambda item: (item[1], item[0].id),
                 )
-        return blocks
+        return result
 
     def _expiry_reprepare_reminders(self):
         """The renewal terms of these deadlines changed (renewal mode, notice

@@ -316,7 +316,12 @@ class ExpiryLadderStepMixin(models.AbstractModel):
         )
         # after the rows' state: the mail's cancellation must not fail them (mail_mail.py)
         # sudo: the e-mails of these rows only, withdrawn with them
-        rows.mail_id.sudo().filtered(lambda m: m.state in UNDELIVERED_MAIL_STATES).write({"state": "cancel"})
+        mails = rows.mail_id.sudo().filtered(lambda m: m.state in UNDELIVERED_MAIL_STATES)
+        if mails:
+            # one e-mail of several steps (one per customer) stays for those still waiting for it
+            # sudo: the other steps of these e-mails, only to know whether they still wait for them
+            mails -= self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")]).mail_id
+        mails.write({"state": "cancel"})
 
     def _step_lock_for_user(self, message=None):
         """Lock these rows for a user's action (process now, cancel, retry):

@@ -15,6 +15,21 @@ from ..tools import expiry_range_for_due, reminder_window
 #: deadline's renewal terms changed back (renewal mode, notice period)
 REOPENED_CANCEL_CODES = ("renewed", "changed")
 
+#: The one rule of a deadline that enters the system after some of its stages'
+#: days (created by hand, by RPC or imported, see expiry.deadline's
+#: ``date_ladder_start``): a timed e-mail due before the ladder's start is
+#: never prepared, so never sent late, even inside the catch-up tolerance (a
+#: deadline created today expiring in 10 days gets no "30 days before"
+#: e-mail). No start (deadlines older than the field) holds back nothing; nor
+#: does a start after the pass's day, which only a clock set back gives (a
+#: pass run for an earlier day than the deadline's creation, as the tests of
+#: the ladder do). SQL over the prepare step's ``d`` (anchor date, start).
+LADDER_START_RULE = """(
+    d.date_ladder_start IS NULL
+    OR d.date_ladder_start > %(today)s
+    OR d.date_anchor + %(offset)s >= d.date_ladder_start
+)"""
+
 
 class ExpiryReminder(models.Model):
     _inherit = "expiry.reminder"
@@ -69,7 +84,10 @@ class ExpiryReminder(models.Model):
                            'scheduled', FALSE, %(uid)s, %(uid)s,
                            NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                       -- the stage's deadlines, read once (no join back on the table)
-                      FROM (%(deadlines)s) AS d(id, company_id, date_expiry, date_anchor)
+                      FROM (%(deadlines)s) AS d(id, company_id, date_expiry, date_anchor, date_ladder_start)
+                     -- nothing due before the deadline entered the system
+                     -- (created, imported): see LADDER_START_RULE
+                     WHERE %(ladder_start_rule)s
                     -- a row cancelled because its term was replaced comes back
                     -- when the term does (the renewal was rolled back), one
                     -- cancelled because the renewal terms changed when its
@@ -92,7 +110,9 @@ class ExpiryReminder(models.Model):
                         SQL.identifier(query.table, "company_id"),
                         SQL.identifier(query.table, "date_expiry"),
                         SQL.identifier(query.table, anchor),
+                        SQL.identifier(query.table, "date_ladder_start"),
                     ),
+                    ladder_start_rule=SQL(LADDER_START_RULE, offset=stage.offset_days, today=today),
                 )
             )
             new_ids.extend(row[0] for row in rows)

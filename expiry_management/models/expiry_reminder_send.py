@@ -5,13 +5,26 @@ batches, the chatter trace, and the callbacks of the stages. An e-mail that
 asks to renew (``renewal_push``) is not sent while the deadline's renewal push
 is blocked (an overdue invoice, a dispute): it is cancelled with the reason
 (code ``blocked``), not held, so that it never goes out late; the next stage
-goes out once the customer is up to date."""
+goes out once the customer is up to date.
 
+One message per customer and day (Settings ``expiry_group_by_customer``):
+the e-mails of one batch that share their stage's template, the customer
+(commercial entity), the recipient's language and the company go out as
+one e-mail listing them all (the stage's grouped template, rendered once per
+e-mail); each reminder keeps its row, queued with that one mail, and each
+deadline's chatter shows it. An e-mail edited by hand goes alone, and so does
+a group of one (the stage's own template, as without grouping)."""
+
+import logging
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
 
-from ..tools import update_column
+from ..tools import CRASH_ERRORS, update_column
+from .expiry_deadline_reminder_group import GROUP_CONTEXT_KEY
+
+_logger = logging.getLogger(__name__)
 
 
 class ExpiryReminder(models.Model):
@@ -19,7 +32,8 @@ class ExpiryReminder(models.Model):
 
     def _send(self):
         """Queue the e-mails of these scheduled reminders (one ``mail.mail``
-        each, rendered in the customer's language), mark them queued (sent
+        each, or one per customer and day for several, see above; rendered in
+        the customer's language), mark them queued (sent
         when the mail server accepts them, see mail_mail.py), and schedule
         the stages' callbacks. A reminder that cannot be sent is
         marked failed with a readable reason; the others still go out."""
@@ -34,7 +48,10 @@ class ExpiryReminder(models.Model):
         # back the e-mails that ask to renew (expiry.deadline._get_renewal_push_block)
         blocks = reminders.filtered(lambda r: r.stage_id.renewal_push).deadline_id._get_renewal_push_blocks()
         groups = defaultdict(lambda: self.browse())
-        others = self.browse()
+        # one message per customer and day: the reminders that may share an e-mail
+        candidates = defaultdict(list)
+        stage_templates = {}
+        others = no_email = self.browse()
         for reminder in reminders:
             deadline, stage = reminder.deadline_id, reminder.stage_id
             if not stage.active:
@@ -68,23 +85,35 @@ class ExpiryReminder(models.Model):
                 # no e-mail at this stage: its other channels only (see _send_channels)
                 others |= reminder
             elif not deadline.partner_id.email_normalized:
+                # its other channels still go out (once: see _send_channels)
+                no_email |= reminder
                 reminder._set_failed(
                     self.env._(
                         "The customer %s has no valid e-mail address.", deadline.partner_id.display_name
                     )
                 )
+            elif key := reminder._group_key(stage_templates):
+                candidates[key].append(reminder.id)
             else:
                 # one batch per template (the salesperson in copy is set per mail)
                 groups[(stage.mail_template_id, reminder.id if reminder.is_customized else False)] |= reminder
+        # several deadlines of a customer: one e-mail (per grouped template, all
+        # its e-mails rendered in one pass); a group of one gets its stage's own
+        # e-mail, in the same batch (one write of the log, one of the callbacks)
+        grouped = defaultdict(list)
+        for key, ids in candidates.items():
+            grouped[key[1]].append(self.browse(ids))
         sent = self.browse()
         for (template, customized), group in groups.items():
             email_values = {}
             if customized:
                 email_values.update(subject=group.subject, body_html=group.body_html)
             sent |= group._send_group(template, email_values)
+        for grouped_template, template_groups in grouped.items():
+            sent |= self._send_grouped(grouped_template, template_groups)
         # the stages' other channels (SMS, call, letter), for the reminders whose
         # e-mail went out and those without e-mail (expiry_reminder_channel.py)
-        sent |= (sent | others)._send_channels()
+        sent |= (sent | others | no_email)._send_channels()
         if sent:
             mail_cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if mail_cron:
@@ -106,19 +135,147 @@ class ExpiryReminder(models.Model):
             send, lambda error: self.env._("The e-mail could not be prepared: %s", error)
         )
 
-    def _mark_queued(self, mails):
-        """Link the queued ``mails`` to these reminders and mark them queued
+    def _group_key(self, stage_templates=None):
+        """The key of the e-mails this reminder may share one e-mail with
+        (one message per customer and day): the stage's template, its
+        grouped template, the customer's commercial entity, the recipient's
+        language and the company; None when it goes alone (grouping off for
+        the company, an e-mail edited by hand).
+
+        :param dict stage_templates: ``{stage: grouped template}`` found so
+            far (the caller's, for a batch)
+        """
+        self.ensure_one()
+        deadline, stage = self.deadline_id, self.stage_id
+        if self.is_customized or not deadline.company_id.expiry_group_by_customer:
+            return None
+        if stage_templates is None:
+            stage_templates = {}
+        if stage not in stage_templates:
+            stage_templates[stage] = stage._get_grouped_template()
+        grouped_template = stage_templates[stage]
+        if not grouped_template:
+            return None
+        return (
+            stage.mail_template_id,
+            grouped_template,
+            deadline.commercial_partner_id,
+            deadline.partner_id.lang,
+            deadline.company_id,
+        )
+
+    def _send_grouped(self, grouped_template, groups):
+        """Queue one e-mail per group of reminders (a list of recordsets of
+        the deadlines of one customer, a group of one its stage's own e-mail),
+        mark them queued and schedule their callbacks, all or nothing; on an
+        error group by group, and a group that fails one by one (each its
+        stage's own e-mail), so that one bad deadline fails alone and the
+        others still go out."""
+
+        def send(reminders):
+            reminders._queue_grouped(grouped_template)
+
+        def describe(error):
+            return self.env._("The e-mail could not be prepared: %s", error)
+
+        if len(groups) > 1:
+            reminders = self.browse().union(*groups)
+            try:
+                with self.env.cr.savepoint():
+                    send(reminders)
+                return reminders
+            except CRASH_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 - retried group by group below, where it is recorded
+                _logger.info(
+                    "Grouped e-mails of %s reminders: retried group by group (%s)", len(reminders), error
+                )
+        done = self.browse()
+        for group in groups:
+            done |= group._step_run_batch(send, describe)
+        return done
+
+    def _queue_grouped(self, grouped_template):
+        """Queue the e-mails of these reminders: one e-mail per group of
+        several deadlines (``_group_key``), rendered in one pass with
+        ``grouped_template``; a reminder alone (a customer's only one of the
+        day, or the one-by-one retry of a group) gets its stage's own e-mail.
+        Then mark them all queued and schedule their callbacks, at once."""
+        parts, stage_templates = defaultdict(list), {}
+        for reminder in self:
+            parts[reminder._group_key(stage_templates)].append(reminder.id)
+        parts = {key: self.browse(ids) for key, ids in parts.items()}
+        groups, alone = [], defaultdict(list)
+        for key, part in parts.items():
+            if key and len(part.deadline_id) > 1:
+                groups.append(part)
+            else:
+                for reminder in part:
+                    alone[reminder.stage_id.mail_template_id].append(reminder.id)
+        mail_by_reminder = {}
+        for template, ids in alone.items():
+            reminders = self.browse(ids)
+            # the stage's own e-mail, exactly as without grouping
+            mail_by_deadline = {mail.res_id: mail.id for mail in reminders._queue_mails(template, {})}
+            mail_by_reminder.update(
+                {reminder.id: mail_by_deadline[reminder.deadline_id.id] for reminder in reminders}
+            )
+        if groups:
+            mail_by_reminder.update(self._queue_group_mails(grouped_template, groups))
+        self._mark_queued(mail_by_reminder=mail_by_reminder)
+        self._schedule_callbacks()
+
+    @api.model
+    def _queue_group_mails(self, grouped_template, groups):
+        """Queue one e-mail per group, rendered for its first deadline (by
+        expiry date) with the group's deadlines as ``reminder_group_ids``;
+        the other deadlines' chatters get the same message (no other mail).
+
+        :return: ``{reminder id: mail id}``
+        """
+        firsts, listed, email_cc, author_ids = [], [], {}, {}
+        for group in groups:
+            group = group.sorted(lambda r: (r.deadline_id.date_expiry, r.deadline_id.name or "", r.id))
+            deadlines = group.deadline_id
+            first = deadlines[0]
+            firsts.append(first.id)
+            listed.append((first.id, tuple(deadlines.ids)))
+            cc = list(dict.fromkeys(filter(None, (reminder._get_email_cc() for reminder in group))))
+            if cc:
+                email_cc[first.id] = ", ".join(cc)
+            author_ids[first.id] = first.user_id.partner_id.id or first.company_id.partner_id.id
+        mails = (
+            # sudo: the stage's grouped template, rendered for the deadlines being sent (callers checked them)
+            grouped_template.sudo()
+            .with_context(**{GROUP_CONTEXT_KEY: tuple(listed)})
+            ._expiry_send_batch(firsts, email_cc=email_cc, author_ids=author_ids)
+        )
+        mail_by_first = {mail.res_id: mail for mail in mails}
+        copies = {mail_by_first[first_id]: list(ids[1:]) for first_id, ids in listed}
+        # sudo: the chatter copies of the mails just queued, on the deadlines being sent
+        grouped_template.sudo()._expiry_log_copies(copies)
+        mail_by_deadline = {
+            deadline_id: mail_by_first[first_id].id for first_id, ids in listed for deadline_id in ids
+        }
+        return {
+            reminder.id: mail_by_deadline[reminder.deadline_id.id] for group in groups for reminder in group
+        }
+
+    def _mark_queued(self, mails=None, mail_by_reminder=None):
+        """Link the queued ``mails`` (one per deadline) to these reminders,
+        or each reminder to its mail of ``mail_by_reminder`` (``{reminder id:
+        mail id}``: several reminders may share one), and mark them queued
         (the mails' own messages are the chatter's trace)."""
-        mail_by_deadline = {mail.res_id: mail.id for mail in mails}
+        if mail_by_reminder is None:
+            mail_by_deadline = {mail.res_id: mail.id for mail in mails}
+            mail_by_reminder = {reminder.id: mail_by_deadline[reminder.deadline_id.id] for reminder in self}
         # sudo: the sent e-mails' own review activities, when there are (internal, callers decide)
         self.activity_id.sudo().unlink()
         # One write for the whole batch (automation rules on reminders see
         # it once, not once per record), then the per-record mail link in a
         # single UPDATE.
         self._step_queued()
-        update_column(
-            self, "mail_id", {reminder.id: mail_by_deadline[reminder.deadline_id.id] for reminder in self}
-        )
+        update_column(self, "mail_id", mail_by_reminder)
 
     def _queue_mails(self, template, email_values):
         """Queue the mails of these reminders, one chatter message each, the
@@ -194,6 +351,40 @@ class ExpiryReminder(models.Model):
 
     def _step_process(self):
         return self._send()
+
+    @api.model
+    def _claim_due(self, company, today, limit):
+        """One message per customer and day: a customer's other e-mails due
+        by ``today`` join the batch that claims one of them, so that a batch
+        boundary never splits their e-mail in two (the batch grows by them,
+        at most by ``limit`` rows; rows another worker holds stay its own)."""
+        rows = super()._claim_due(company, today, limit)
+        # sudo: a setting of the company of the pass
+        if not rows or not company.sudo().expiry_group_by_customer:
+            return rows
+        self.env["expiry.deadline"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.id FROM expiry_reminder r
+                  JOIN expiry_deadline d ON d.id = r.deadline_id
+                 WHERE r.state = 'scheduled' AND r.company_id = %s AND r.date_due <= %s
+                   AND r.id NOT IN %s
+                   AND d.commercial_partner_id IN (
+                       SELECT claimed.commercial_partner_id FROM expiry_deadline claimed
+                        WHERE claimed.id IN (SELECT deadline_id FROM expiry_reminder WHERE id IN %s))
+                 ORDER BY r.date_due, r.id
+                 LIMIT %s
+                   FOR UPDATE OF r SKIP LOCKED
+                """,
+                company.id,
+                today,
+                tuple(rows.ids),
+                tuple(rows.ids),
+                limit,
+            )
+        )
+        return rows | self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _send_due_reminders(self, company, today, limit):

@@ -11,6 +11,7 @@ class ExpiryReminderStage(models.Model):
     before (negative offset) or after (positive offset) a term expires."""
 
     _name = "expiry.reminder.stage"
+    _inherit = ["expiry.ladder.channel.mixin"]
     _description = "Reminder Stage"
     _order = "sequence, offset_days, id"
     _check_company_auto = True
@@ -24,13 +25,11 @@ class ExpiryReminderStage(models.Model):
         help="Negative: days before the expiry date (or the notice date, see Counted From); positive: "
         "days after it.",
     )
-    mail_template_id = fields.Many2one(
-        "mail.template",
-        string="E-mail Template",
-        required=True,
-        ondelete="restrict",
-        domain=[("model", "=", "expiry.deadline")],
-    )
+    # the channels (expiry.ladder.channel.mixin): e-mail by default, the
+    # template required when the stage sends one (_check_channels)
+    channel_email = fields.Boolean(default=True, help="An e-mail to the customer, from the template below.")
+    mail_template_id = fields.Many2one(domain=[("model", "=", "expiry.deadline")])
+    sms_template_id = fields.Many2one(domain=[("model", "=", "expiry.deadline")])
     anchor = fields.Selection(
         [("expiry", "Expiry Date"), ("notice", "Notice Date")],
         string="Counted From",
@@ -44,8 +43,10 @@ class ExpiryReminderStage(models.Model):
         string="Asks to Renew",
         default=True,
         help="The e-mail asks the customer to renew (a link to renew online). It is not sent while "
-        "an invoice of the deadline is overdue or the deadline is in dispute: it is cancelled with "
-        "the reason, and the next stage goes out once the customer is up to date.",
+        "an invoice of the deadline is overdue (unless the deadline can be renewed online now and "
+        "the online renewal carries the overdue amount: then the e-mail says so) or the deadline "
+        "is in dispute: it is cancelled with the reason, and the next stage goes out once the "
+        "customer is up to date.",
     )
     requote_activity = fields.Boolean(
         string="Re-quote Activity",
@@ -64,8 +65,9 @@ class ExpiryReminderStage(models.Model):
     )
     schedule_callback = fields.Boolean(
         string="Schedule a Callback",
-        help="When the e-mail is sent, a callback activity is scheduled for the "
-        "salesperson; it stays overdue until marked done or cancelled.",
+        help="When the e-mail is sent (a stage without e-mail: when its SMS, call or letter went "
+        "out), a callback activity is scheduled for the salesperson; it stays overdue until marked "
+        "done or cancelled.",
     )
     product_ids = fields.Many2many(
         "product.product",
@@ -117,10 +119,12 @@ class ExpiryReminderStage(models.Model):
                     )
                 )
 
-    @api.constrains("mail_template_id")
+    @api.constrains("mail_template_id", "sms_template_id")
     def _check_template_model(self):
         for stage in self:
-            if stage.mail_template_id.model != "expiry.deadline":
+            if (stage.mail_template_id and stage.mail_template_id.model != "expiry.deadline") or (
+                stage.sms_template_id and stage.sms_template_id.model != "expiry.deadline"
+            ):
                 raise ValidationError(
                     self.env._(
                         "The template of stage %(stage)s must be a template of deadlines.", stage=stage.name

@@ -6,6 +6,8 @@ batch."""
 from collections import defaultdict
 
 from odoo import models
+from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import update_column
 
@@ -112,6 +114,98 @@ class MailTemplate(models.Model):
             ]
         )
         return mails
+
+    def _expiry_log_copies(self, copies):
+        """Show each of ``copies``' mails (``{mail.mail: [res_id, ...]}``, an
+        e-mail listing several records, queued for the first) in the chatter
+        of the other records it lists too: a copy of the mail's message on
+        each (same author, subject, body, date), with the same delivery lines
+        on the same mail (Odoo's mail queue updates them all), and no other
+        mail.
+
+        The copies are made in the database from the mail's message, already
+        created and sanitized (the ORM would sanitize the same long body again
+        for each, the most of what a grouped e-mail costs): one INSERT of the
+        messages and one of their delivery lines for the whole batch, each
+        copy with a Message-ID of its own. Only technical rows of e-mails the
+        caller sends (as _expiry_create_mails).
+
+        :return: the messages created (sudo)
+        """
+        # sudo: technical rows of the e-mails the caller sends (as send_mail_batch does)
+        Message = self.env["mail.message"].sudo()
+        pairs = [(mail, res_id) for mail, res_ids in copies.items() for res_id in res_ids]
+        if not pairs:
+            return Message
+        self.env.flush_all()
+        columns = self._expiry_copy_columns("mail.message", ("id", "res_id", "message_id"))
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_message (%(columns)s, res_id, message_id)
+                SELECT %(source_columns)s, v.res_id, v.message_id
+                  FROM (VALUES %(values)s) AS v(position, source_id, res_id, message_id)
+                  JOIN mail_message AS source ON source.id = v.source_id
+                 ORDER BY v.position
+                RETURNING id, res_id
+                """,
+                columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+                source_columns=SQL(", ").join(SQL.identifier("source", column) for column in columns),
+                values=SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s)",
+                        position,
+                        mail.mail_message_id.id,
+                        res_id,
+                        generate_tracking_message_id(res_id),
+                    )
+                    for position, (mail, res_id) in enumerate(pairs)
+                ),
+            )
+        )
+        # each record is listed once: its copy, in the order of ``pairs``
+        copy_by_res_id = dict((res_id, message_id) for message_id, res_id in self.env.cr.fetchall())
+        messages = Message.browse([copy_by_res_id[res_id] for _mail, res_id in pairs])
+        columns = self._expiry_copy_columns("mail.notification", ("id", "mail_message_id"))
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_notification (%(columns)s, mail_message_id)
+                SELECT %(source_columns)s, v.copy_id
+                  FROM (VALUES %(values)s) AS v(copy_id, source_id)
+                  JOIN mail_notification AS source ON source.mail_message_id = v.source_id
+                """,
+                columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+                source_columns=SQL(", ").join(SQL.identifier("source", column) for column in columns),
+                values=SQL(", ").join(
+                    SQL("(%s, %s)", message.id, mail.mail_message_id.id)
+                    for (mail, _res_id), message in zip(pairs, messages, strict=True)
+                ),
+            )
+        )
+        # made in the database: what the cache holds of their records' chatter is stale
+        res_ids_by_model = defaultdict(list)
+        for mail, res_id in pairs:
+            res_ids_by_model[mail.mail_message_id.model].append(res_id)
+        for model_name, res_ids in res_ids_by_model.items():
+            records = self.env[model_name].browse(res_ids)
+            records.invalidate_recordset(
+                [
+                    field.name
+                    for field in records._fields.values()
+                    if field.type == "one2many"
+                    and field.comodel_name in ("mail.message", "mail.notification")
+                ]
+            )
+        return messages
+
+    def _expiry_copy_columns(self, model_name, excluded):
+        """The columns of ``model_name``'s table a copy of its row takes."""
+        return sorted(
+            field.name
+            for field in self.env[model_name]._fields.values()
+            if field.store and field.column_type and field.name not in excluded
+        )
 
     def _expiry_create_mails(self, values_list):
         """Create the messages and their mails from ``values_list`` (rendered

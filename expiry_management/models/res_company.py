@@ -106,6 +106,17 @@ class ResCompany(models.Model):
         "show them anyway).",
     )
 
+    # a yes/no outside EXPIRY_PARAMS (read it on the company); both ladders read it
+    expiry_group_by_customer = fields.Boolean(
+        string="One E-mail per Customer and Day",
+        default=True,
+        groups="base.group_user",
+        help="When several deadlines of a customer reach a step of the same kind on the same day "
+        "(same template and language), one e-mail lists them all (each with its own link, and one "
+        "link to renew them all) instead of one e-mail each. Each deadline still keeps its own row "
+        "in the sent log and the message in its chatter. An e-mail edited by hand goes alone.",
+    )
+
     expiry_charge_retry_days = fields.Char(
         string="Renewal Charge Retries",
         default="1,3,7",

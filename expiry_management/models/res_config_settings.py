@@ -27,6 +27,7 @@ class ResConfigSettings(models.TransientModel):
     )
     expiry_delivery_retries = fields.Integer(related="company_id.expiry_delivery_retries", readonly=False)
     expiry_charge_retry_days = fields.Char(related="company_id.expiry_charge_retry_days", readonly=False)
+    expiry_group_by_customer = fields.Boolean(related="company_id.expiry_group_by_customer", readonly=False)
     expiry_review_mode = fields.Selection(
         related="company_id.expiry_review_mode", readonly=False, required=True
     )

@@ -226,6 +226,18 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # The way back: a refunded or voided payment
     # ------------------------------------------------------------------
+    def _expiry_arrears_amount(self):
+        """What of this order's total pays older invoices (the portal's
+        arrears lines), not its renewals: none in the core."""
+        self.ensure_one()
+        return 0.0
+
+    def _expiry_arrears_reopen(self, transaction):
+        """The renewals of this order were undone by ``transaction``: reopen
+        the older invoices its payment settled (the portal's arrears). Nothing
+        in the core."""
+        self.ensure_one()
+
     def _expiry_payment_reversed(self, transaction, voided=False):
         """``transaction`` (a refund, or a voided payment) took money back:
         revert the renewals when the order had been paid in full online and no
@@ -242,12 +254,22 @@ class SaleOrder(models.Model):
             before = now + transaction.amount if voided else now - transaction.amount
             currency = order.currency_id
             was_paid_online = currency.compare_amounts(before, order.amount_total) >= 0
+            arrears = order._expiry_arrears_amount()
             if voided:
                 gone = not order._expiry_is_paid_in_full()
+            elif arrears:
+                # what older invoices the order carried (the portal's arrears)
+                # counts as paid first: the renewal goes when what is still
+                # paid no longer covers the renewal's own part
+                gone = (
+                    currency.compare_amounts(now, order.amount_total - arrears) < 0
+                    and not order._expiry_invoices_paid()
+                )
             else:
                 # a refund in part keeps the renewal, as a partial credit note does
                 gone = currency.compare_amounts(now, 0) <= 0 and not order._expiry_invoices_paid()
             if was_paid_online and gone:
+                order._expiry_arrears_reopen(transaction)
                 reason = (
                     self.env._("the payment %(reference)s was voided", reference=transaction.reference)
                     if voided

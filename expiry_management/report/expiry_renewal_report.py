@@ -11,6 +11,36 @@ OUTCOMES = [
 ]
 
 
+#: deadlines that ran (or run) for real: the states a lost deadline is in
+LOST_STATES = ("active", "expired", "closed")
+
+
+def lost_deadline_sql(alias, today):
+    """The one rule of a lost deadline, in SQL, for the renewal and the
+    retention analyses (and the dashboard's renewal chart, which reads the
+    retention analysis): deadline ``alias`` ran (active, expired or closed)
+    and is past its expiry date without renewal on ``today`` (an SQL date,
+    each company's today), or was closed before it for a lost reason (the
+    customer said they leave). Dated on its expiry date."""
+    return f"""(
+        {alias}.state IN {LOST_STATES}
+        AND ({alias}.date_expiry < {today} OR ({alias}.state = 'closed' AND {alias}.lost_reason_id IS NOT NULL))
+    )"""
+
+
+def lost_reason_sql(alias):
+    """Why deadline ``alias`` was lost, in SQL: its own lost reason, else the
+    one of its last applied term (a reason given at an earlier renewal)."""
+    return f"""COALESCE(
+        {alias}.lost_reason_id,
+        (SELECT lt.lost_reason_id
+           FROM expiry_deadline_term lt
+          WHERE lt.deadline_id = {alias}.id AND lt.state = 'done'
+          ORDER BY lt.date_expiry DESC, lt.id DESC
+          LIMIT 1)
+    )"""
+
+
 class ExpiryRenewalReport(models.Model):
     """Renewal performance: one row per outcome of a deadline.
 
@@ -18,14 +48,17 @@ class ExpiryRenewalReport(models.Model):
       renewal date;
     * ``lost``: a deadline past its expiry date that was not renewed (active,
       expired or closed), or closed with a lost reason before it, dated on
-      its expiry date; ``lost_reason_id`` says why (churn by reason);
+      its expiry date; ``lost_reason_id`` says why (churn by reason): the
+      rule shared with the retention analysis (lost_deadline_sql,
+      lost_reason_sql);
     * ``at_risk``: an open (draft or active) deadline expiring within the
       renewal window (Settings, default 30 days), dated on its expiry date.
 
     The renewal rate measure is 100 on renewed rows, 0 on lost rows and empty
     on at-risk rows, so that its average over any group (salesperson, team,
-    month…) is renewed / (renewed + lost). The "today" of the view is each
-    company's date in its time zone.
+    month…) is renewed / (renewed + lost). Amounts are in each deadline's
+    currency (``currency_id``: group by it; not converted). The "today" of
+    the view is each company's date in its time zone.
     """
 
     _name = "expiry.renewal.report"
@@ -96,11 +129,10 @@ class ExpiryRenewalReport(models.Model):
                  WHERE t.state = 'done'
                 UNION ALL
                 SELECT 'lost', d.date_expiry, d.id, {columns},
-                       0, 1, 0, 0.0, 0.0, d.lost_reason_id
+                       0, 1, 0, 0.0, 0.0, {lost_reason_sql("d")}
                   FROM expiry_deadline d {company_join}
-                 WHERE (d.state IN ('active', 'expired', 'closed') AND d.date_expiry < {today})
-                    -- closed before its expiry date for a reason: lost already
-                    OR (d.state = 'closed' AND d.lost_reason_id IS NOT NULL)
+                 -- the one rule of a lost deadline (lost_deadline_sql)
+                 WHERE {lost_deadline_sql("d", today)}
                 UNION ALL
                 -- at risk: the urgency buckets "soon" and "window" (stored,
                 -- refreshed daily per company: expiry.deadline._get_urgency_windows)

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
+from .expiry_renewal_report import lost_deadline_sql, lost_reason_sql
+
 KINDS = [
     ("renewed", "Renewed"),
     ("lost", "Lost"),
@@ -21,8 +23,9 @@ class ExpiryRetentionReport(models.Model):
     * ``renewed``: a term that ended and was renewed (an applied renewal),
       dated on the expiry date it replaced (the end of the renewed term);
     * ``lost``: a deadline past its expiry date without renewal (active,
-      expired or closed: the rule of the renewal analysis), dated on its
-      expiry date, with its lost reason (the deadline's, else its last term's);
+      expired or closed), or closed before it for a lost reason: the rule of
+      the renewal analysis (lost_deadline_sql), dated on its expiry date,
+      with its lost reason (the deadline's, else its last term's);
     * ``customer``: one row per customer (commercial entity) and company,
       dated on the start of their first deadline (their cohort), with the
       attributes of that deadline (who and what brought the customer) and
@@ -34,8 +37,11 @@ class ExpiryRetentionReport(models.Model):
     empty otherwise: renewed / (renewed + lost)) and the retention after N
     years (100 or 0 on customer rows whose anniversary is past, empty
     otherwise: the share of the cohort still active). Retained and lost
-    revenue are the deadlines' amounts on renewed and lost rows. "Today" is
-    each company's date in its time zone.
+    revenue are the deadlines' amounts on renewed and lost rows, in each
+    deadline's currency (``currency_id``): group by currency to read them, or
+    see the dashboard's renewal chart, which converts them to the company's
+    currency at today's rate. "Today" is each company's date in its time
+    zone.
     """
 
     _name = "expiry.retention.report"
@@ -167,22 +173,14 @@ class ExpiryRetentionReport(models.Model):
              WHERE t.state = 'done'
             UNION ALL
             SELECT d.id * 3 + 1, 'lost', d.date_expiry, co.cohort_date, d.id, {columns},
-                   COALESCE(
-                       d.lost_reason_id,
-                       (SELECT lt.lost_reason_id
-                          FROM expiry_deadline_term lt
-                         WHERE lt.deadline_id = d.id AND lt.state = 'done'
-                         ORDER BY lt.date_expiry DESC, lt.id DESC
-                         LIMIT 1)
-                   ),
+                   {lost_reason_sql("d")},
                    0, 1, 0, 0.0, d.amount, 0.0, {no_retention}
               FROM expiry_deadline d
               JOIN company_today ct ON ct.company_id = d.company_id
               LEFT JOIN cohort co
                 ON co.company_id = d.company_id AND co.commercial_partner_id = d.commercial_partner_id
-             -- lost: the renewal analysis's rule (expiry.renewal.report, outcome "lost")
-             WHERE d.state IN ('active', 'expired', 'closed')
-               AND d.date_expiry < ct.today
+             -- lost: the one rule of the renewal analysis too (lost_deadline_sql)
+             WHERE {lost_deadline_sql("d", "ct.today")}
             UNION ALL
             SELECT co.deadline_id * 3 + 2, 'customer', co.cohort_date, co.cohort_date, d.id, {columns},
                    NULL, 0, 0, 1, 0.0, 0.0, NULL, {retention}

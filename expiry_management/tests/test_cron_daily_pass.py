@@ -79,7 +79,10 @@ class TestCronDailyPass(ReminderCase):
         self.assertEqual(len(self._mails(deadline)), 1)
 
     def test_crash_between_batches_loses_and_duplicates_nothing(self):
-        self.env["res.company"].search([]).expiry_reminder_batch_size = 2
+        self.env["res.company"].search([]).write(
+            # one e-mail per deadline, so that batches of 2 cut between them
+            {"expiry_reminder_batch_size": 2, "expiry_group_by_customer": False}
+        )
         deadlines = self.Deadline.browse()
         for _i in range(5):
             deadlines |= self._create_deadline(EXPIRY)

@@ -5,7 +5,7 @@ import io
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import file_open
 
@@ -294,3 +294,71 @@ class TestDeadlineImport(ReminderCase):
         self.assertEqual(len(deadlines.partner_id), 1)
         self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Gotland Ferries AB")]), 1)
         self.assertEqual(len(deadlines.origin_id), 1)
+
+    def test_imported_deadlines_send_nothing_due_before_the_import(self):
+        """Inside the catch-up tolerance too: a row due yesterday is not sent
+        late for a deadline imported today; the coming stages are scheduled."""
+        today = self.Deadline._company_today(self.company)
+        rows = [
+            # the 7-day e-mail was due yesterday (inside the 3 days of catch-up)
+            self._row(self.by_name.name, "FLEET-POL", "7 days due yesterday", -359, 6),
+            # the 30-day e-mail was due two days ago, the 7-day one is 21 days away
+            self._row(self.by_name.name, "FLEET-POL", "30 days due 2 days ago", -337, 28),
+            # the 30-day e-mail is due in two days: scheduled (upcoming window of 7 days)
+            self._row(self.by_name.name, "FLEET-POL", "30 days due in 2 days", -333, 32),
+        ]
+        result = self._import(self._file(rows, keep_examples=False))
+        self.assertFalse(result["messages"])
+        yesterday, two_days_ago, coming = deadlines = self.Deadline.browse(result["ids"])
+        self.assertEqual(set(deadlines.mapped("date_ladder_start")), {today})
+        self._run()
+        self.assertFalse(self._mails(deadlines), "nothing whose day passed before the import is sent")
+        self.assertFalse((yesterday | two_days_ago).reminder_ids, "nor even prepared")
+        self.assertEqual(coming.reminder_ids.stage_id, self.stage_30)
+        self.assertEqual(coming.reminder_ids.state, "scheduled")
+        self.assertEqual(coming.reminder_ids.date_due, today + datetime.timedelta(days=2))
+        # the next days: the coming stages go out on their day, the passed ones never
+        with freeze_time(f"{today + datetime.timedelta(days=2)} 03:00:00"):
+            self._run()
+        self.assertEqual(self._sent(coming), self.stage_30)
+        self.assertFalse(self._mails(yesterday | two_days_ago))
+        with freeze_time(f"{today + datetime.timedelta(days=21)} 03:00:00"):
+            self._run()
+        self.assertEqual(self._sent(two_days_ago), self.stage_7, "its next stage, on its day")
+
+    def test_a_reimport_moves_the_ladder_start_to_the_import_day(self):
+        deadline = self._create_deadline(40, date_ladder_start=datetime.date(2020, 1, 1))
+        today = self.Deadline._company_today(self.company)
+        # an update through Odoo's import (a column of database ids)
+        result = (
+            self.Deadline.with_user(self.importer)
+            .with_context(allowed_company_ids=self.company.ids)
+            .load([".id", "date_expiry"], [[str(deadline.id), str(today + datetime.timedelta(days=6))]])
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(deadline.date_ladder_start, today)
+        self._run()
+        self.assertFalse(deadline.reminder_ids, "the 7-day e-mail due yesterday is not sent late")
+
+    def test_a_deadline_created_by_hand_sends_nothing_due_before_its_creation(self):
+        # a catch-up tolerance of a month: the rule is the creation day, not the tolerance
+        self.company.expiry_reminder_catchup_days = 30
+        today = self.Deadline._company_today(self.company)
+        deadline = self.Deadline.with_user(self.salesperson).create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.product.id,
+                "company_id": self.company.id,
+                "date_start": today - datetime.timedelta(days=355),
+                "date_expiry": today + datetime.timedelta(days=10),
+                "state": "active",
+            }
+        )
+        self.assertEqual(deadline.date_ladder_start, today)
+        # a deadline entered long ago (same dates) gets its 30-day e-mail late, inside the tolerance
+        older = self._create_deadline(10, date_ladder_start=today - datetime.timedelta(days=60))
+        self._run()
+        self.assertFalse(self._mails(deadline), "no '30 days before' e-mail 10 days before expiry")
+        self.assertEqual(deadline.reminder_ids.stage_id, self.stage_7, "the 7-day e-mail is scheduled")
+        self.assertEqual(deadline.reminder_ids.state, "scheduled")
+        self.assertEqual(self._sent(older), self.stage_30)

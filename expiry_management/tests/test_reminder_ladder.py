@@ -117,6 +117,7 @@ class TestReminderLadder(ReminderCase):
         self.assertEqual(failed.state, "sent")
 
     def test_a_failing_template_fails_alone(self):
+        self.company.expiry_group_by_customer = False  # one e-mail each (grouped: test_reminder_grouping)
         bad = self._create_deadline(EXPIRY, description="boom")
         good = self._create_deadline(EXPIRY)
         original = type(self.Reminder)._queue_mails

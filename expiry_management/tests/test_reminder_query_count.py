@@ -25,7 +25,11 @@ class TestReminderQueryCount(ReminderCase):
         )
         return self.env["expiry.deadline"].create(
             [
-                dict(self._deadline_defaults(expiry, self.company), partner_id=partner.id)
+                dict(
+                    self._deadline_defaults(expiry, self.company),
+                    partner_id=partner.id,
+                    date_ladder_start=D(2026, 1, 1),
+                )
                 for partner in partners
             ]
         )

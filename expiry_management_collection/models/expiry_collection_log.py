@@ -4,7 +4,8 @@
 channel. Preparing the rows: expiry_collection_log_prepare.py; processing
 them (e-mail, SMS, activities): expiry_collection_log_send.py."""
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .collection_access import MONEY
 from .expiry_collection_step import CHANNELS
@@ -90,6 +91,44 @@ class ExpiryCollectionLog(models.Model):
         for log in self:
             step = log.step_id.name or self.env._("Instalment reminder")
             log.display_name = f"{log.move_id.name or ''} - {step} ({channels.get(log.channel, '')})"
+
+    @api.model
+    def _claim_due(self, company, today, limit):
+        """The mixin's claim, and, when the batch is full, the other due
+        e-mail and SMS rows of its customers' messages (same channel, step and
+        recipient): a customer's invoices at one step go out in one message
+        even when the batch's limit falls between them (_message_groups). Rows
+        another worker holds are skipped (SKIP LOCKED): they go out with it."""
+        rows = super()._claim_due(company, today, limit)
+        # sudo: a setting of the company of the daily pass
+        if len(rows) < limit or not company.sudo().expiry_group_by_customer:
+            return rows
+        keys = {
+            (row.channel, row.step_id.id, row.move_id.partner_id.id)
+            for row in rows
+            if row.channel in ("email", "sms") and row.step_id and not row.instalment_id
+        }
+        if not keys:
+            return rows
+        self.env["account.move"].flush_model(["partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id FROM expiry_collection_log l
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE l.state = 'scheduled' AND l.company_id = %s AND l.date_due <= %s
+                   AND l.instalment_id IS NULL
+                   AND (l.channel, l.step_id, m.partner_id) IN %s AND l.id NOT IN %s
+                 ORDER BY l.date_due, l.id
+                   FOR UPDATE OF l SKIP LOCKED
+                """,
+                company.id,
+                today,
+                tuple(keys),
+                tuple(rows.ids),
+            )
+        )
+        return rows | self.browse([row[0] for row in self.env.cr.fetchall()])
 
     # ------------------------------------------------------------------
     # User actions

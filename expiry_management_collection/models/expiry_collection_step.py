@@ -1,7 +1,6 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from odoo.addons.expiry_management.tools import MAX_WINDOW_DAYS
 
@@ -19,7 +18,9 @@ class ExpiryCollectionStep(models.Model):
     an invoice's due date while it is unpaid, on one or more channels."""
 
     _name = "expiry.collection.step"
+    _inherit = ["expiry.ladder.channel.mixin"]
     _description = "Collection Step"
+    _ladder_channels = tuple(code for code, _label in CHANNELS)
     _order = "offset_days, sequence, id"
     _check_company_auto = True
 
@@ -37,25 +38,15 @@ class ExpiryCollectionStep(models.Model):
         help="The step is taken this many days after the invoice's due date (a payment "
         "plan's instalment: after the day it was missed).",
     )
-    channel_email = fields.Boolean(string="E-mail", help="E-mail with the invoice PDF attached.")
-    channel_sms = fields.Boolean(string="SMS", help="Text message to the customer's mobile.")
-    channel_call = fields.Boolean(string="Phone Call", help="A call activity for the collector.")
+    # the channels shared with the reminder stages (expiry.ladder.channel.mixin,
+    # the same columns); the collection adds the visit
+    channel_email = fields.Boolean(help="E-mail with the invoice PDF attached.")
+    channel_sms = fields.Boolean(help="Text message to the customer's mobile.")
+    channel_call = fields.Boolean(help="A call activity for the collector.")
     channel_visit = fields.Boolean(string="Visit", help="A visit activity for the collector.")
-    channel_letter = fields.Boolean(
-        string="Letter", help="A printable letter, with an activity for the collector to send it."
-    )
-    mail_template_id = fields.Many2one(
-        "mail.template",
-        string="E-mail Template",
-        domain=[("model", "=", "account.move")],
-        ondelete="restrict",
-    )
-    sms_template_id = fields.Many2one(
-        "sms.template",
-        string="SMS Template",
-        domain=[("model", "=", "account.move")],
-        ondelete="restrict",
-    )
+    channel_letter = fields.Boolean(help="A printable letter, with an activity for the collector to send it.")
+    mail_template_id = fields.Many2one(domain=[("model", "=", "account.move")])
+    sms_template_id = fields.Many2one(domain=[("model", "=", "account.move")])
     is_final_notice = fields.Boolean(
         string="Final Notice",
         help="The last notice before the case is handed over: sent only after an earlier "
@@ -84,24 +75,7 @@ class ExpiryCollectionStep(models.Model):
         "sms_template_id",
     )
     def _check_channels(self):
-        for step in self:
-            if not step._get_channels():
-                raise ValidationError(
-                    self.env._("The collection step %s needs at least one channel.", step.name)
-                )
-            if step.channel_email and not step.mail_template_id:
-                raise ValidationError(
-                    self.env._("The collection step %s sends an e-mail: choose its template.", step.name)
-                )
-            if step.channel_sms and not step.sms_template_id:
-                raise ValidationError(
-                    self.env._("The collection step %s sends an SMS: choose its template.", step.name)
-                )
-
-    def _get_channels(self):
-        """The channels of this step, in the order of CHANNELS."""
-        self.ensure_one()
-        return [code for code, _label in CHANNELS if self[f"channel_{code}"]]
+        return super()._check_channels()
 
     def _compute_log_count(self):
         data = dict(

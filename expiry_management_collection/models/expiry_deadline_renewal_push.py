@@ -12,8 +12,9 @@ from odoo.addons.expiry_management.models.account_move import OPEN_ITEM_DOMAIN
 class ExpiryDeadline(models.Model):
     _inherit = "expiry.deadline"
 
-    def _get_renewal_push_blocks(self):
-        blocks = super()._get_renewal_push_blocks()
+    def _get_renewal_push_blocks(self, arrears_in_checkout=None):
+        # a dispute blocks even when the checkout carries the overdue amount
+        blocks = super()._get_renewal_push_blocks(arrears_in_checkout=arrears_in_checkout)
         if not self.ids:
             return blocks
         # sudo: the late payment reasons of these deadlines and of their own open

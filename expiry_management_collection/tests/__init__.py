@@ -1,10 +1,12 @@
 from . import (
     test_collection_access,
+    test_collection_arrears,
     test_collection_auto_renew,
     test_collection_concurrency,
     test_collection_delivery,
     test_collection_figures,
     test_collection_form,
+    test_collection_grouping,
     test_collection_hand_over,
     test_collection_input,
     test_collection_ladder,

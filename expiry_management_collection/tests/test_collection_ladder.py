@@ -300,6 +300,12 @@ class TestCollectionQueryCount(CollectionCase):
         "sms_call": {10: 51, 200: 61},
     }
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one message per invoice; the grouped path: test_collection_grouping
+        cls.company.expiry_group_by_customer = False
+
     def _portfolio(self, count, days, paid=0.0):
         moves = self.env["account.move"]
         for _index in range(count):

@@ -42,7 +42,9 @@ class TestCollectionMailBatch(CollectionCase):
         for amount in (480.0, 125.5):
             moves |= self._invoice(self._create_deadline(200), -3, amount)
         templates = self._shipped("account.move")
-        self.assertEqual(len(templates), 4, "first, second, final notice and the invoice copy")
+        self.assertEqual(
+            len(templates), 6, "first, second, final notice, the invoice copy and the two grouped e-mails"
+        )
         for template in templates:
             self._compare(template, moves)
 

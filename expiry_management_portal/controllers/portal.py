@@ -155,6 +155,10 @@ class ExpiryDeadlinePortal(CustomerPortal):
             if (is_owner and not renewal_error) or (is_public and access_token and not guest_renewal_error)
             else False,
             "in_cart": in_cart,
+            # what the renewal carries: shown to the owner and to the share link's visitor
+            "overdue_invoices": self._get_deadline_overdue_invoices(deadline_sudo)
+            if is_owner or (is_public and access_token)
+            else request.env["account.move"],
             "error_message": self._pop_deadline_message(deadline_sudo, "expiry_portal_renewal_error"),
             "success_message": self._pop_deadline_message(deadline_sudo, "expiry_portal_success"),
             # only for visitors (who came with the access token): the link
@@ -231,29 +235,16 @@ class ExpiryDeadlinePortal(CustomerPortal):
             "lost_reasons": deadline_sudo._portal_get_lost_reasons(),
             # sudo: the deadline's own customer's saved method (the page's owner)
             "payment_token": deadline_sudo.payment_token_id,
-            "overdue_invoices": self._get_deadline_overdue_invoices(deadline_sudo),
         }
 
     def _get_deadline_overdue_invoices(self, deadline_sudo):
-        """The deadline's own overdue invoices the customer may pay from its
-        page (the reason no renewal is pushed)."""
-        if not deadline_sudo._get_portal_renewal_push_block():
-            return request.env["account.move"]
-        today = deadline_sudo._company_today(deadline_sudo.company_id)
-        # sudo: the open invoices of the page owner's own deadline, of its customer and company
-        moves = (
-            request.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("expiry_deadline_id", "=", deadline_sudo.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", today),
-                ]
-            )
-        )
+        """The deadline's own overdue invoices (its current customer's, in its
+        company: expiry.deadline._get_renewal_arrears), which its online
+        renewal carries in the same checkout; the customer may also pay them
+        alone from its page."""
+        arrears = deadline_sudo._get_renewal_arrears()
+        # sudo: the overdue invoices of the page's own deadline, of its customer and company
+        moves = request.env["account.move"].sudo().union(*(move for move, _date_due, _residual in arrears))
         return deadline_sudo._get_portal_customer_moves(moves)
 
     # ------------------------------------------------------------------

@@ -6,10 +6,16 @@ from . import expiry_portal_field_access
 
 # isort: on
 from . import (
+    account_move,
     expiry_deadline,
+    expiry_deadline_arrears,
     expiry_deadline_portal_decision,
+    expiry_deadline_renew_all,
     expiry_deadline_term,
+    payment_transaction,
     res_partner,
     sale_order,
+    sale_order_arrears,
     sale_order_line,
+    sale_order_line_arrears,
 )

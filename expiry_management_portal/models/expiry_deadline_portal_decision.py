@@ -244,14 +244,26 @@ class ExpiryDeadline(models.Model):
             lambda line: not line.order_id.is_expired and not line._expiry_get_changed_terms_reason()
         )[:1].order_id
         if order:
+            # the overdue amount of now (an invoice paid since leaves it); a
+            # quotation with a payment made keeps what it was paid for (its
+            # page tells how it stands)
+            if not order._expiry_has_payment():
+                order._expiry_sync_arrears()
             return order
         values = deadline._prepare_renewal_order_values()
         values.update(expiry_guest_renewal=True, require_payment=True, require_signature=False)
-        # sudo: the visitor's quotation of this deadline only, for its customer
-        order = self.env["sale.order"].sudo().create(values)
-        order.order_line.filtered(lambda line: line.deadline_id == deadline).write(
-            {"deadline_expiry_ordered": deadline.date_expiry, "deadline_price_ordered": deadline.price_unit}
-        )
+        # all or nothing: a quotation that cannot carry the overdue amount is not left behind
+        with self.env.cr.savepoint():
+            # sudo: the visitor's quotation of this deadline only, for its customer
+            order = self.env["sale.order"].sudo().create(values)
+            order.order_line.filtered(lambda line: line.deadline_id == deadline).write(
+                {
+                    "deadline_expiry_ordered": deadline.date_expiry,
+                    "deadline_price_ordered": deadline.price_unit,
+                }
+            )
+            # what is overdue on the deadline is paid with its renewal
+            order._expiry_sync_arrears()
         deadline.message_post(
             body=self.env._("Renewal quotation %s opened from the share link.", order._get_html_link()),
             subtype_xmlid="mail.mt_note",
@@ -268,7 +280,8 @@ class ExpiryDeadline(models.Model):
         return self._get_portal_renewal_error(partner) or self.sudo()._get_portal_renewal_push_block()
 
     def _get_portal_renewal_push_block(self):
-        """The core's push block (_get_renewal_push_block: only what the
-        deadline's current customer owes in its company, or a dispute)."""
+        """The core's push block (_get_renewal_push_block: a dispute; an
+        overdue invoice no longer blocks: the portal's renewal carries the
+        overdue amount in its checkout, sale.order._expiry_sync_arrears)."""
         self.ensure_one()
-        return self._get_renewal_push_block()
+        return self._get_renewal_push_block(arrears_in_checkout=self._expiry_arrears_in_checkout())

@@ -42,7 +42,11 @@ class SaleOrder(models.Model):
         if stale:
             stale.unlink()
         product = deadline._get_renewal_product()
-        result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
+        # all or nothing: the renewal with the overdue amount it carries
+        # (sale_order_arrears.py, after every cart update), or neither
+        with self.env.cr.savepoint():
+            result = self._cart_update(product_id=product.id, set_qty=1, deadline_id=deadline.id)
+            self._expiry_sync_arrears()
         return self.env["sale.order.line"].browse(result.get("line_id"))
 
     def _expiry_parse_deadline_id(self, deadline_id):

@@ -1,5 +1,6 @@
 from . import (
     test_portal_access,
+    test_portal_arrears,
     test_portal_auto_renew,
     test_portal_company_settings,
     test_portal_form,
@@ -9,6 +10,7 @@ from . import (
     test_portal_payment_webhook,
     test_portal_query_count,
     test_portal_reads,
+    test_portal_renew_all,
     test_portal_renewal,
     test_portal_tour,
 )

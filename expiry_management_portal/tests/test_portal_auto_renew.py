@@ -370,7 +370,9 @@ class TestPortalAutoRenew(ExpiryPortalPaymentCommon, HttpCase):
         with patch.object(
             Deadline,
             "_get_renewal_push_blocks",
-            lambda records: {record.id: block for record in records if record.description == "Fleet A"},
+            lambda records, arrears_in_checkout=None: {
+                record.id: block for record in records if record.description == "Fleet A"
+            },
         ):
             self._login(self.portal_user_a)
             page = self._page(self.deadline_a)
@@ -408,19 +410,22 @@ class TestPortalAutoRenew(ExpiryPortalPaymentCommon, HttpCase):
         move.action_post()
         return move
 
-    def test_an_overdue_invoice_of_the_deadline_holds_the_renew_button_and_links_it(self):
+    def test_an_overdue_invoice_of_the_deadline_is_shown_and_carried_by_the_renewal(self):
+        # issue 18: the renewal's checkout carries the overdue amount (see
+        # test_portal_arrears.py), so the invoice no longer holds Renew back
         move = self._overdue_invoice(self.deadline_a)
         self._login(self.portal_user_a)
         page = self._page(self.deadline_a)
-        self.assertIn("is to be paid before the renewal", page)
+        self.assertNotIn("is to be paid before the renewal", page)
         self.assertIn("o_expiry_portal_overdue", page)
-        self.assertIn(move.get_portal_url().split("?")[0], page, "a link to pay it")
-        self.assertNotIn('class="btn btn-primary o_expiry_portal_renew"', page)
+        self.assertIn("o_expiry_portal_arrears", page)
+        self.assertIn(move.get_portal_url().split("?")[0], page, "a link to pay it alone")
+        self.assertIn('class="btn btn-primary o_expiry_portal_renew"', page)
         listing = self.url_open("/my/deadlines").text
-        self.assertNotIn(f'action="/my/deadlines/{self.deadline_a.id}/renew"', listing)
+        self.assertIn(f'action="/my/deadlines/{self.deadline_a.id}/renew"', listing)
         self._post(f"/my/deadlines/{self.deadline_a.id}/renew")
-        self.assertFalse(self.env["sale.order.line"].search([("deadline_id", "=", self.deadline_a.id)]))
-        self.assertIn("is to be paid before the renewal", self._page(self.deadline_a))
+        order = self.env["sale.order.line"].search([("deadline_id", "=", self.deadline_a.id)]).order_id
+        self.assertEqual(order.order_line.expiry_arrears_move_id, move)
 
     def test_a_previous_customers_overdue_invoice_neither_shows_nor_blocks(self):
         move = self._overdue_invoice(self.deadline_a)

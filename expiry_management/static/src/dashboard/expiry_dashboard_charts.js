@@ -9,8 +9,10 @@ import { formatMonetary } from "@web/views/fields/formatters";
 
 /**
  * The dashboard's two charts, drawn with Odoo's own Chart.js bundle:
- * expiries and revenue at risk per week (next 13 weeks) and the renewal rate
- * per month (last 12 months). A click on a bar opens the deadlines behind it
+ * expiries and revenue at risk per week (next 13 weeks) and the renewal
+ * chart: renewed and lost deadlines, revenue retained and lost and the
+ * renewal rate per month (last 12 months, the retention analysis's figures).
+ * A click on a bar or a point opens the deadlines behind it
  * (props.onBar(kind, dateFrom, dateTo)).
  */
 export class ExpiryDashboardCharts extends Component {
@@ -89,6 +91,9 @@ export class ExpiryDashboardCharts extends Component {
                 },
             })
         );
+        // the renewal chart: the retention analysis's figures per month
+        // (deadlines renewed and lost, revenue retained and lost, renewal rate)
+        const kinds = ["renewed", "lost", "renewed", "lost"];
         this.charts.push(
             new Chart(this.monthsCanvas.el, {
                 type: "bar",
@@ -100,22 +105,45 @@ export class ExpiryDashboardCharts extends Component {
                             data: months.map((month) => month.renewed),
                             backgroundColor: "#28a745",
                             stack: "ended",
+                            yAxisID: "y",
                         },
                         {
-                            label: _t("Expired without renewal"),
+                            label: _t("Lost"),
                             data: months.map((month) => month.lost),
                             backgroundColor: "#dc3545",
                             stack: "ended",
+                            yAxisID: "y",
+                        },
+                        {
+                            type: "line",
+                            label: _t("Revenue retained"),
+                            data: months.map((month) => month.amount_retained),
+                            borderColor: "#1e7e34",
+                            backgroundColor: "#1e7e34",
+                            yAxisID: "amount",
+                        },
+                        {
+                            type: "line",
+                            label: _t("Revenue lost"),
+                            data: months.map((month) => month.amount_lost),
+                            borderColor: "#a71d2a",
+                            backgroundColor: "#a71d2a",
+                            borderDash: [4, 4],
+                            yAxisID: "amount",
                         },
                     ],
                 },
                 options: {
                     maintainAspectRatio: false,
                     onClick: (event, elements) =>
-                        this.click(elements, months, (element) => (element.datasetIndex === 0 ? "renewed" : "lost")),
+                        this.click(elements, months, (element) => kinds[element.datasetIndex]),
                     plugins: {
                         tooltip: {
                             callbacks: {
+                                label: (item) =>
+                                    item.dataset.yAxisID === "amount"
+                                        ? `${item.dataset.label}: ${this.money(item.raw)}`
+                                        : `${item.dataset.label}: ${item.raw}`,
                                 footer: (items) => {
                                     const rate = months[items[0].dataIndex].rate;
                                     return rate === false ? "" : `${_t("Renewal rate")}: ${rate} %`;
@@ -123,7 +151,11 @@ export class ExpiryDashboardCharts extends Component {
                             },
                         },
                     },
-                    scales: { y: { beginAtZero: true, stacked: true, ticks: { precision: 0 } }, x: { stacked: true } },
+                    scales: {
+                        y: { beginAtZero: true, stacked: true, ticks: { precision: 0 }, position: "left" },
+                        x: { stacked: true },
+                        amount: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } },
+                    },
                 },
             })
         );
