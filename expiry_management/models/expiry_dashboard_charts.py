@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 CHART_WEEKS = 13
 CHART_MONTHS = 12
@@ -164,6 +165,22 @@ class ExpiryDashboard(models.AbstractModel):
         if not date_from or not date_to or date_from > date_to:
             raise UserError(self.env._("Invalid period of the chart."))
         today = self._get_periods()["today"]
+        # the period comes from the client: only one within the chart's range
+        # (a bar, or all of them), never an unbounded one
+        if kind == "expiring":
+            start, end = self._chart_weeks(today)[0][0], self._chart_weeks(today)[-1][1]
+        elif kind in RETENTION_KINDS:
+            start, end = self._chart_months(today)[0][0], self._chart_months(today)[-1][1]
+        else:
+            raise UserError(self.env._("Unknown dashboard chart %(kind)s.", kind=kind))
+        if date_from < start or date_to > end:
+            raise UserError(
+                self.env._(
+                    "Invalid period of the chart: it shows %(start)s to %(end)s.",
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
+                )
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id("expiry_management.action_expiry_deadline")
         action.update(
             {

@@ -20,13 +20,16 @@ template promises on top of the generic import, here.
   customer, an origin or an institute needs the rights to create them).
 * The imported deadlines are drafts; the next daily pass activates those
   whose start date has come and prepares their ladder like any other
-  deadline's. Their ladder starts on the import day (``date_ladder_start``,
-  also of the rows an import updates): an e-mail due before it is never
-  prepared, even inside the catch-up tolerance; nothing stale goes out.
+  deadline's. The ladder of a created row starts on its company's today
+  (``date_ladder_start``), as an updated row's whose expiry the import
+  changes: an e-mail due before it is never prepared, even inside the
+  catch-up tolerance; nothing stale goes out. A row the import only updates
+  otherwise (a price) keeps its ladder: an e-mail still due goes out.
 """
 
 from odoo import api, models
 from odoo import fields as fields_module
+from odoo.exceptions import UserError
 
 from .expiry_access import DEADLINES_USER
 
@@ -64,26 +67,35 @@ class ExpiryDeadline(models.Model):
         # the lookups of this import, filled by ir.fields.converter._str_to_many2one below
         lookups = {}
         model = self.with_context(name_create_enabled_fields=enabled, expiry_import_lookups=lookups)
-        if "date_ladder_start" not in fields:
-            # the ladder of every imported row (created or updated) starts on
-            # the import day: nothing due before it is sent late (see
-            # expiry.reminder._prepare_reminders); written with the row, so
-            # that a ladder prepared while the row is written sees it
-            today = fields_module.Date.to_string(self._company_today(self.env.company))
-            # a row holding only one2many values continues the record above it
-            # (ir.model's _extract_records): it must stay so
-            o2m = {
-                index
-                for index, path in enumerate(fields)
-                if getattr(self._fields.get(path.split("/")[0]), "type", None) == "one2many"
-            }
-
-            def starts_record(row):
-                return not o2m or any(value for index, value in enumerate(row) if index not in o2m)
-
-            fields = [*fields, "date_ladder_start"]
-            data = [[*row, today if starts_record(row) else ""] for row in data]
+        # the ladder of a created row starts on its company's today (create);
+        # an updated row's only when the import moves its expiry (write below)
+        model = model.with_context(expiry_import_ladder=True)
         return super(ExpiryDeadline, model).load(fields, data)
+
+    def write(self, vals):
+        """The ladder's start is the module's (a new deadline, an import that
+        moves the expiry): no user moves it by hand. An import that moves a
+        deadline's expiry restarts its ladder on the company's today, with
+        the row (a ladder prepared while the row is written sees it); one
+        that only fixes, say, a price keeps it: an e-mail still due goes
+        out."""
+        if "date_ladder_start" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The field Ladder Starts On is set by the module (a new deadline, an import that "
+                    "changes the expiry date): it cannot be changed by hand."
+                )
+            )
+        if not self.env.context.get("expiry_import_ladder") or not vals.get("date_expiry"):
+            return super().write(vals)
+        expiry = fields_module.Date.to_date(vals["date_expiry"])
+        moved = self.filtered(lambda d: d.date_expiry != expiry)
+        for company in moved.company_id:
+            mine = moved.filtered(lambda d, c=company: d.company_id == c)
+            super(ExpiryDeadline, mine).write(dict(vals, date_ladder_start=self._company_today(company)))
+        if self - moved:
+            super(ExpiryDeadline, self - moved).write(vals)
+        return True
 
 
 class IrFieldsConverter(models.AbstractModel):

@@ -9,6 +9,10 @@ from odoo import api, fields, models
 #: the groups of the e-mails being rendered (a tuple: part of the cache key)
 GROUP_CONTEXT_KEY = "expiry_reminder_groups"
 
+#: the most deadlines one grouped e-mail lists (its "renew all" link names
+#: them all: expiry_management_portal's RENEW_ALL_MAX_IDS)
+GROUP_MAX_DEADLINES = 200
+
 
 class ExpiryDeadline(models.Model):
     _inherit = "expiry.deadline"
@@ -37,6 +41,14 @@ class ExpiryDeadline(models.Model):
         prefetch = list({deadline_id for ids in groups.values() for deadline_id in ids} | set(self.ids))
         for deadline in self:
             listed = self.browse(groups.get(deadline.id) or deadline.ids).with_prefetch(prefetch)
+            # the context is trusted no further than the e-mail's own recipient:
+            # only deadlines of this deadline's contact and company are listed
+            listed = listed.filtered(
+                lambda d, first=deadline: d.partner_id == first.partner_id
+                and d.company_id == first.company_id
+            )
+            if not self.env.su:
+                listed = listed._filtered_access("read")
             deadline.reminder_group_ids = listed
             deadline.reminder_group_renew_url = listed._get_renew_all_url()
 

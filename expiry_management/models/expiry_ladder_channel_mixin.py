@@ -60,7 +60,8 @@ class ExpiryLadderChannelMixin(models.AbstractModel):
         """Raise unless this rung has a channel and the templates its
         channels need."""
         self.ensure_one()
-        label = self._description
+        # the model's name in the user's language (ir.model's name is translated)
+        label = self.env["ir.model"]._get(self._name).name or self._description
         if not self._get_channels():
             raise ValidationError(
                 self.env._("%(rung)s %(name)s needs at least one channel.", rung=label, name=self.name)
@@ -75,6 +76,49 @@ class ExpiryLadderChannelMixin(models.AbstractModel):
             raise ValidationError(
                 self.env._("%(rung)s %(name)s sends an SMS: choose its template.", rung=label, name=self.name)
             )
+
+    @api.model
+    def _sms_refusals(self, recipients):
+        """Which of these SMS may not go out, and why: the one check of the
+        phone blacklist of both ladders (Odoo's SMS queue does not check it).
+        An SMS is refused when its number is on the blacklist, or when the
+        customer opted out of SMS (one of their numbers, mobile or phone, is
+        on the blacklist). One query for the batch.
+
+        :param recipients: ``{key: (partner, sanitized number)}``
+        :return: ``{key: reason}`` for the refused ones only
+        """
+        own = {
+            key: {partner._phone_format(fname=fname) for fname in ("mobile", "phone") if partner[fname]}
+            - {False}
+            for key, (partner, _number) in recipients.items()
+        }
+        wanted = {number for numbers in own.values() for number in numbers}
+        wanted |= {number for _partner, number in recipients.values() if number}
+        if not wanted:
+            return {}
+        # sudo: only which of these customers' numbers are on the blacklist (no other number is read)
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search_fetch([("number", "in", list(wanted))], ["number"])
+            .mapped("number")
+        )
+        refusals = {}
+        for key, (partner, number) in recipients.items():
+            refused = sorted(own[key] & blacklisted)
+            if number and number in blacklisted:
+                refusals[key] = self.env._(
+                    "SMS not sent: the number %s is on the blacklist (the customer opted out of SMS).", number
+                )
+            elif refused:
+                refusals[key] = self.env._(
+                    "SMS not sent: the customer %(customer)s opted out of SMS (their number %(number)s is "
+                    "on the blacklist).",
+                    customer=partner.display_name,
+                    number=refused[0],
+                )
+        return refusals
 
     def _get_channels(self):
         """The channels of this rung, in the order of ``_ladder_channels``."""

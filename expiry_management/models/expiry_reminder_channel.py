@@ -33,10 +33,10 @@ from odoo.tools import format_date
 
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 
-from ..tools import run_batch
+from ..tools import run_batch, update_column
 
 #: the reminder's log of its other channels, written by the module only
-CHANNEL_LOG_FIELDS = frozenset({"date_channels", "channel_note", "date_letter"})
+CHANNEL_LOG_FIELDS = frozenset({"date_channels", "channel_note", "date_letter", "date_letter_printed"})
 
 
 class ExpiryReminder(models.Model):
@@ -56,6 +56,12 @@ class ExpiryReminder(models.Model):
         readonly=True,
         index="btree_not_null",
         help="The day's print batch this reminder's letter belongs to (Letters to Print).",
+    )
+
+    date_letter_printed = fields.Datetime(
+        string="Letter Printed On",
+        readonly=True,
+        help="When this reminder's letter was last printed (Letters to Print).",
     )
 
     stage_channel_email = fields.Boolean(related="stage_id.channel_email", string="Stage Sends an E-mail")
@@ -108,21 +114,38 @@ class ExpiryReminder(models.Model):
         self.filtered(lambda r: r.stage_id.channel_sms)._channel_sms(outcome)
         self.filtered(lambda r: r.stage_id.channel_call)._channel_call(outcome)
         self.filtered(lambda r: r.stage_id.channel_letter)._channel_letter(outcome)
-        now = fields.Datetime.now()
-        sent = self.browse()
+        notes, reasons = {}, {}
+        sent = failed = refused = self.browse()
         for reminder in self:
             result = outcome[reminder.id]
-            note = " ".join(result["done"] + result["optout"] + result["failed"]) or False
+            notes[reminder.id] = " ".join(result["done"] + result["optout"] + result["failed"]) or None
             if reminder.stage_id.channel_email or result["done"]:
-                reminder.write({"date_channels": now, "channel_note": note})
                 if not reminder.stage_id.channel_email:
                     sent |= reminder
             elif result["failed"]:
-                reminder.channel_note = note
-                reminder._set_failed(" ".join(result["failed"]))
+                failed |= reminder
+                reasons[reminder.id] = " ".join(result["failed"])
             else:
-                reminder.write({"date_channels": now, "channel_note": note})
-                reminder._set_cancelled(" ".join(result["optout"]), "optout")
+                refused |= reminder
+                reasons[reminder.id] = " ".join(result["optout"])
+        # one write per outcome, not one per reminder: the date of the taken
+        # channels, then each reminder's note and reason in one UPDATE each
+        # (the module's log columns, nothing computes from them)
+        (self - failed).write({"date_channels": fields.Datetime.now()})
+        update_column(self, "channel_note", notes)
+        if failed:
+            failed._set_failed(reasons[failed[0].id])
+        if refused:
+            refused._set_cancelled(reasons[refused[0].id], "optout")
+        update_column(
+            self,
+            "error",
+            {
+                reminder.id: reasons[reminder.id]
+                for reminder in failed | refused
+                if reminder.state in ("failed", "cancelled")
+            },
+        )
         if sent:
             # sudo: the sent reminders' own review activities (internal, callers decide)
             sent.activity_id.sudo().unlink()
@@ -136,48 +159,22 @@ class ExpiryReminder(models.Model):
     def _channel_sms(self, outcome):
         """Queue the SMS of these reminders, one chatter line each, unless
         the number is missing or the customer refuses SMS."""
+        # Odoo reads each customer alone (_mail_get_partners per deadline):
+        # their fields read for the whole batch first, in one query
+        self.deadline_id.partner_id.mapped("mobile")
         info = self.deadline_id._sms_get_recipients_info(partner_fallback=True)
-        numbers_of = {}
+        recipients = {}
         for reminder in self:
             recipient = info.get(reminder.deadline_id.id) or {}
             partner = recipient.get("partner") or reminder.deadline_id.partner_id
-            own = {partner._phone_format(fname=fname) for fname in ("mobile", "phone") if partner[fname]}
-            numbers_of[reminder.id] = own - {False}
-        wanted = {
-            number
-            for reminder in self
-            for number in numbers_of[reminder.id]
-            | {(info.get(reminder.deadline_id.id) or {}).get("sanitized")}
-            if number
-        }
-        blacklisted = set()
-        if wanted:
-            # sudo: only which of these customers' numbers are on the blacklist (no other number is read)
-            blacklisted = set(
-                self.env["phone.blacklist"].sudo().search([("number", "in", list(wanted))]).mapped("number")
-            )
+            recipients[reminder.id] = (partner, recipient.get("sanitized"))
+        # the one check of the blacklist, shared with the collection ladder
+        refusals = self.env["expiry.ladder.channel.mixin"]._sms_refusals(recipients)
         to_send = []
         for reminder in self:
-            recipient = info.get(reminder.deadline_id.id) or {}
-            number = recipient.get("sanitized")
-            partner = recipient.get("partner") or reminder.deadline_id.partner_id
-            refused = sorted(numbers_of[reminder.id] & blacklisted)
-            if number and number in blacklisted:
-                outcome[reminder.id]["optout"].append(
-                    self.env._(
-                        "SMS not sent: the number %s is on the blacklist (the customer opted out of SMS).",
-                        number,
-                    )
-                )
-            elif number and refused:
-                outcome[reminder.id]["optout"].append(
-                    self.env._(
-                        "SMS not sent: the customer %(customer)s opted out of SMS (their number %(number)s is "
-                        "on the blacklist).",
-                        customer=partner.display_name,
-                        number=refused[0],
-                    )
-                )
+            partner, number = recipients[reminder.id]
+            if reminder.id in refusals:
+                outcome[reminder.id]["optout"].append(refusals[reminder.id])
             elif not number:
                 outcome[reminder.id]["failed"].append(
                     self.env._(
@@ -201,7 +198,19 @@ class ExpiryReminder(models.Model):
             bodies[(reminder.stage_id.sms_template_id.id, reminder.deadline_id.id)]
             for reminder, _partner, _number in to_send
         ]
-        # the chatter line of each SMS (as Odoo's _message_sms), one create for the batch
+        # the chatter line of each SMS (as Odoo's _message_sms), one create for the batch;
+        # its sender and reply-to computed per author for the batch (Odoo's create asks
+        # each message's document alone for its reply-to)
+        authors = {
+            reminder.id: reminder.deadline_id.user_id.partner_id or reminder.deadline_id.company_id.partner_id
+            for reminder, _partner, _number in to_send
+        }
+        reply_to = {}
+        for author in set(authors.values()):
+            deadlines = reminders.filtered(lambda r, a=author: authors[r.id] == a).deadline_id
+            # sudo: the reply-to address of these deadlines (their alias or the company's), as Odoo's create
+            replies = deadlines.sudo()._notify_get_reply_to(default=author.email_formatted)
+            reply_to.update({(author.id, res_id): address for res_id, address in replies.items()})
         # sudo: technical rows of the SMS the caller sends (as Odoo's SMS composer does)
         messages = (
             self.env["mail.message"]
@@ -214,8 +223,9 @@ class ExpiryReminder(models.Model):
                         "message_type": "sms",
                         "subtype_id": note_subtype,
                         "body": sms_content_to_rendered_html(text),
-                        "author_id": reminder.deadline_id.user_id.partner_id.id
-                        or reminder.deadline_id.company_id.partner_id.id,
+                        "author_id": authors[reminder.id].id,
+                        "email_from": authors[reminder.id].email_formatted,
+                        "reply_to": reply_to[(authors[reminder.id].id, reminder.deadline_id.id)],
                         "record_name": False,
                     }
                     for (reminder, _partner, _number), text in zip(to_send, texts, strict=True)
@@ -345,3 +355,28 @@ class ExpiryReminder(models.Model):
                 for reminder in self
             ]
         )
+
+
+class ReportExpiryReminderLetter(models.AbstractModel):
+    """The letters of a print batch (report_expiry_reminder_letter): only
+    reminders that have a letter (``date_letter``: their stage put it in a
+    print batch), each recorded as printed."""
+
+    _name = "report.expiry_management.report_expiry_reminder_letter"
+    _description = "Renewal Letters"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        reminders = self.env["expiry.reminder"].browse(docids)
+        reminders.check_access("read")
+        letters = reminders.filtered("date_letter")
+        if not letters:
+            raise UserError(
+                self.env._(
+                    "None of these reminders has a letter to print: see Timed E-mails > Letters to Print."
+                )
+            )
+        # the module's log of the letters the caller may read (checked above): one UPDATE
+        now = fields.Datetime.now()
+        update_column(letters, "date_letter_printed", dict.fromkeys(letters.ids, now))
+        return {"doc_ids": letters.ids, "doc_model": "expiry.reminder", "docs": letters}

@@ -8,12 +8,22 @@ is blocked (an overdue invoice, a dispute): it is cancelled with the reason
 goes out once the customer is up to date.
 
 One message per customer and day (Settings ``expiry_group_by_customer``):
-the e-mails of one batch that share their stage's template, the customer
-(commercial entity), the recipient's language and the company go out as
-one e-mail listing them all (the stage's grouped template, rendered once per
-e-mail); each reminder keeps its row, queued with that one mail, and each
-deadline's chatter shows it. An e-mail edited by hand goes alone, and so does
-a group of one (the stage's own template, as without grouping)."""
+the e-mails of one batch that share their stage's grouped template, the
+recipient (the deadline's contact: a contact never sees another contact's
+deadlines nor their links), the salesperson (the sender, in copy, and whose
+chatter shows the whole e-mail), the recipient's language and the company go
+out as one e-mail listing them all (rendered once per e-mail, at most
+GROUP_MAX_DEADLINES deadlines each); each reminder keeps its row, queued with
+that one mail, and each deadline's chatter shows it. An e-mail edited by hand
+goes alone, and so does a group of one (the stage's own template, as without
+grouping).
+
+A grouped e-mail is one mail. A reminder of it cancelled before the mail
+server accepts it (its deadline renewed or closed in between) withdraws the
+whole mail (it lists that deadline): the group's other reminders are
+scheduled again and go out with the next batch, in a new e-mail without it
+(exactly once still holds: the withdrawn mail never goes out; its chatter
+lines stay, their delivery lines cancelled)."""
 
 import logging
 from collections import defaultdict
@@ -22,7 +32,8 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..tools import CRASH_ERRORS, update_column
-from .expiry_deadline_reminder_group import GROUP_CONTEXT_KEY
+from .expiry_deadline_reminder_group import GROUP_CONTEXT_KEY, GROUP_MAX_DEADLINES
+from .expiry_ladder_step_mixin import UNDELIVERED_MAIL_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -30,13 +41,21 @@ _logger = logging.getLogger(__name__)
 class ExpiryReminder(models.Model):
     _inherit = "expiry.reminder"
 
+    #: the most deadlines one grouped e-mail lists (its "renew all" link names them all)
+    _group_max_deadlines = GROUP_MAX_DEADLINES
+
     def _send(self):
         """Queue the e-mails of these scheduled reminders (one ``mail.mail``
         each, or one per customer and day for several, see above; rendered in
         the customer's language), mark them queued (sent
         when the mail server accepts them, see mail_mail.py), and schedule
         the stages' callbacks. A reminder that cannot be sent is
-        marked failed with a readable reason; the others still go out."""
+        marked failed with a readable reason; the others still go out.
+
+        A grouped e-mail of which a reminder is cancelled before delivery
+        (deadline renewed or closed in between) is withdrawn and its other
+        reminders scheduled again (_set_cancelled, see the module's
+        docstring)."""
         reminders = self.filtered(lambda r: r.state == "scheduled")
         if not reminders:
             return self
@@ -102,7 +121,7 @@ class ExpiryReminder(models.Model):
         # e-mail, in the same batch (one write of the log, one of the callbacks)
         grouped = defaultdict(list)
         for key, ids in candidates.items():
-            grouped[key[1]].append(self.browse(ids))
+            grouped[key[0]].append(self.browse(ids))
         sent = self.browse()
         for (template, customized), group in groups.items():
             email_values = {}
@@ -121,6 +140,31 @@ class ExpiryReminder(models.Model):
                 mail_cron.sudo()._trigger()
         return sent
 
+    def _set_cancelled(self, reason, code=False, values=None):
+        """A grouped e-mail not delivered yet lists the deadlines of all its
+        reminders: when one of them is cancelled, the e-mail is withdrawn and
+        its other reminders are scheduled again, for a new e-mail without the
+        cancelled one with the next batch."""
+        queued = self.filtered(lambda r: r.state == "queued" and r.mail_id)
+        result = super()._set_cancelled(reason, code=code, values=values)
+        mails = queued.filtered(lambda r: r.state == "cancelled").mail_id
+        if not mails:
+            return result
+        # sudo: the other rows of these e-mails (listed in them), only to send them again without these
+        others = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "queued")])
+        mails = others.mail_id.filtered(lambda mail: mail.state in UNDELIVERED_MAIL_STATES)
+        others = others.filtered(lambda r: r.mail_id in mails)
+        if not others:
+            return result
+        # first the rows, so that the mail's cancellation does not fail them (mail_mail.py)
+        others.write({"state": "scheduled", "mail_id": False, "error": False, "date_next_attempt": False})
+        mails.write({"state": "cancel"})
+        # sudo: the delivery lines of the withdrawn mails (their chatter shows they did not go out)
+        self.env["mail.notification"].sudo().search([("mail_mail_id", "in", mails.ids)]).write(
+            {"notification_status": "canceled"}
+        )
+        return result
+
     def _send_group(self, template, email_values):
         """Render and queue the mails of reminders sharing a template, mark
         them queued and schedule their callbacks, all or nothing; on an
@@ -137,10 +181,14 @@ class ExpiryReminder(models.Model):
 
     def _group_key(self, stage_templates=None):
         """The key of the e-mails this reminder may share one e-mail with
-        (one message per customer and day): the stage's template, its
-        grouped template, the customer's commercial entity, the recipient's
-        language and the company; None when it goes alone (grouping off for
-        the company, an e-mail edited by hand).
+        (one message per customer and day): the stage's grouped template,
+        the recipient (the deadline's contact), the salesperson, the
+        recipient's language and the company; None when it goes alone
+        (grouping off for the company, an e-mail edited by hand).
+
+        Not the stage's own template: the reminders of two stages of one
+        deadline processed together (process now) share one e-mail, so that
+        each deadline is listed by one e-mail of the batch only.
 
         :param dict stage_templates: ``{stage: grouped template}`` found so
             far (the caller's, for a batch)
@@ -157,12 +205,26 @@ class ExpiryReminder(models.Model):
         if not grouped_template:
             return None
         return (
-            stage.mail_template_id,
             grouped_template,
-            deadline.commercial_partner_id,
+            deadline.partner_id,
+            deadline.user_id,
             deadline.partner_id.lang,
             deadline.company_id,
         )
+
+    def _split_group(self):
+        """These reminders (of one group key) in parts of at most
+        ``_group_max_deadlines`` deadlines, a deadline's reminders in one
+        part, by expiry date."""
+        by_deadline = defaultdict(list)
+        for reminder in self.sorted(lambda r: (r.deadline_id.date_expiry, r.deadline_id.name or "", r.id)):
+            by_deadline[reminder.deadline_id].append(reminder.id)
+        ids_list = list(by_deadline.values())
+        size = self._group_max_deadlines
+        return [
+            self.browse([rid for ids in ids_list[start : start + size] for rid in ids])
+            for start in range(0, len(ids_list), size)
+        ]
 
     def _send_grouped(self, grouped_template, groups):
         """Queue one e-mail per group of reminders (a list of recordsets of
@@ -202,16 +264,18 @@ class ExpiryReminder(models.Model):
         day, or the one-by-one retry of a group) gets its stage's own e-mail.
         Then mark them all queued and schedule their callbacks, at once."""
         parts, stage_templates = defaultdict(list), {}
+        # what the parts are sorted by, for the whole batch at once
+        self.deadline_id.fetch(["date_expiry", "name"])
         for reminder in self:
             parts[reminder._group_key(stage_templates)].append(reminder.id)
-        parts = {key: self.browse(ids) for key, ids in parts.items()}
         groups, alone = [], defaultdict(list)
-        for key, part in parts.items():
-            if key and len(part.deadline_id) > 1:
-                groups.append(part)
-            else:
-                for reminder in part:
-                    alone[reminder.stage_id.mail_template_id].append(reminder.id)
+        for key, ids in parts.items():
+            for part in self.browse(ids)._split_group() if key else [self.browse(ids)]:
+                if key and len(part.deadline_id) > 1:
+                    groups.append(part)
+                else:
+                    for reminder in part:
+                        alone[reminder.stage_id.mail_template_id].append(reminder.id)
         mail_by_reminder = {}
         for template, ids in alone.items():
             reminders = self.browse(ids)
@@ -354,15 +418,17 @@ class ExpiryReminder(models.Model):
 
     @api.model
     def _claim_due(self, company, today, limit):
-        """One message per customer and day: a customer's other e-mails due
-        by ``today`` join the batch that claims one of them, so that a batch
-        boundary never splits their e-mail in two (the batch grows by them,
-        at most by ``limit`` rows; rows another worker holds stay its own)."""
+        """One message per customer and day: the recipient's other e-mails
+        due by ``today`` join the batch that claims one of them, so that a
+        batch boundary seldom splits their e-mail in two: the batch grows by
+        at most ``limit`` rows, taken recipient by recipient (a recipient
+        with more still splits), and rows another worker holds stay its own.
+        A batch that claimed fewer than ``limit`` rows took every due row."""
         rows = super()._claim_due(company, today, limit)
         # sudo: a setting of the company of the pass
-        if not rows or not company.sudo().expiry_group_by_customer:
+        if len(rows) < limit or not company.sudo().expiry_group_by_customer:
             return rows
-        self.env["expiry.deadline"].flush_model(["commercial_partner_id"])
+        self.env["expiry.deadline"].flush_model(["partner_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -370,10 +436,10 @@ class ExpiryReminder(models.Model):
                   JOIN expiry_deadline d ON d.id = r.deadline_id
                  WHERE r.state = 'scheduled' AND r.company_id = %s AND r.date_due <= %s
                    AND r.id NOT IN %s
-                   AND d.commercial_partner_id IN (
-                       SELECT claimed.commercial_partner_id FROM expiry_deadline claimed
+                   AND d.partner_id IN (
+                       SELECT claimed.partner_id FROM expiry_deadline claimed
                         WHERE claimed.id IN (SELECT deadline_id FROM expiry_reminder WHERE id IN %s))
-                 ORDER BY r.date_due, r.id
+                 ORDER BY d.partner_id, r.date_due, r.id
                  LIMIT %s
                    FOR UPDATE OF r SKIP LOCKED
                 """,

@@ -29,12 +29,14 @@ class ExpiryReminderStage(models.Model):
         help="When several deadlines of a customer reach this stage on the same day, one e-mail "
         "with this template lists them all (Settings: one e-mail per customer and day). It is "
         "rendered for the first deadline; object.reminder_group_ids are the deadlines it lists. "
-        "Empty: the shipped one of the stage's kind.",
+        "Empty: the shipped one of the stage's kind (filled in when empty; a choice made here "
+        "stays when the stage's kind changes).",
     )
 
     @api.depends("anchor", "only_if_expired", "renewal_push")
     def _compute_grouped_mail_template_id(self):
-        for stage in self:
+        # fills an empty one only: a manager's choice stays when the stage's kind changes
+        for stage in self.filtered(lambda s: not s.grouped_mail_template_id):
             stage.grouped_mail_template_id = self.env.ref(
                 stage._grouped_template_xmlid(), raise_if_not_found=False
             )

@@ -111,10 +111,13 @@ class ResCompany(models.Model):
         string="One E-mail per Customer and Day",
         default=True,
         groups="base.group_user",
-        help="When several deadlines of a customer reach a step of the same kind on the same day "
-        "(same template and language), one e-mail lists them all (each with its own link, and one "
-        "link to renew them all) instead of one e-mail each. Each deadline still keeps its own row "
-        "in the sent log and the message in its chatter. An e-mail edited by hand goes alone.",
+        help="When several deadlines of a contact (with the same salesperson) reach a step of the "
+        "same kind on the same day, in the same language, one e-mail lists them all (each with its "
+        "own link, and one link to renew them all for contacts with a portal account) instead of "
+        "one e-mail each; the collection ladder does the same per step for overdue invoices. Each "
+        "deadline still keeps its own row in the sent log and the message in its chatter. An e-mail "
+        "edited by hand goes alone; a deadline renewed or closed before its grouped e-mail was "
+        "delivered withdraws it, and the others go out in the next batch.",
     )
 
     expiry_charge_retry_days = fields.Char(

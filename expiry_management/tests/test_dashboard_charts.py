@@ -78,6 +78,30 @@ class TestDashboardCharts(ExpiryDashboardTestMixin, TransactionCase):
             with self.assertRaises(UserError):
                 Dashboard.action_open_chart(*args)
 
+    def test_a_bar_opens_only_a_period_of_its_chart(self):
+        """Issue 19 review (M7): the period comes from the client: it is
+        bounded by the chart's range (13 weeks from this Monday, the 12
+        months up to this one), anything else is refused."""
+        Dashboard = self.env["expiry.dashboard"].with_user(self.manager)
+        Deadline = self.env["expiry.deadline"].with_user(self.manager)
+        # the whole range of each chart (its totals) is fine
+        action = Dashboard.action_open_chart("lost", "2025-04-01", "2026-03-31", "team")
+        self.assertIn(self.lost_feb, Deadline.search(action["domain"]))
+        action = Dashboard.action_open_chart("expiring", "2026-03-16", "2026-06-14", "team")
+        self.assertEqual(
+            Deadline.search(action["domain"]), self.this_week | self.next_week_a | self.next_week_b
+        )
+        for args in (
+            ("lost", "1900-01-01", "2999-12-31"),
+            ("renewed", "2024-01-01", "2024-01-31"),
+            ("renewed", "2026-03-01", "2026-04-30"),
+            ("expiring", "2026-03-16", "2030-01-01"),
+            ("expiring", "2020-01-01", "2026-03-22"),
+            ("lost", "0001-01-01", "9999-12-31"),
+        ):
+            with self.subTest(args=args), self.assertRaisesRegex(UserError, "period"):
+                Dashboard.action_open_chart(*args, "team")
+
     def test_users_see_their_own_figures(self):
         other = self._create_deadline(4, description="Someone else's", user_id=self.manager.id)
         weeks = self._charts(self.user)["weeks"]

@@ -4,7 +4,7 @@ import datetime
 import io
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import file_open
@@ -339,6 +339,41 @@ class TestDeadlineImport(ReminderCase):
         self.assertEqual(deadline.date_ladder_start, today)
         self._run()
         self.assertFalse(deadline.reminder_ids, "the 7-day e-mail due yesterday is not sent late")
+
+    def test_an_update_that_keeps_the_expiry_keeps_the_ladder(self):
+        """Issue 19 review (L3): a price fixed by an import does not restart
+        the ladder: the 7-day e-mail due yesterday (inside the catch-up
+        tolerance) still goes out."""
+        deadline = self._create_deadline(6, date_ladder_start=datetime.date(2020, 1, 1))
+        result = (
+            self.Deadline.with_user(self.importer)
+            .with_context(allowed_company_ids=self.company.ids)
+            .load(
+                [".id", "price_unit", "date_expiry"], [[str(deadline.id), "123.0", str(deadline.date_expiry)]]
+            )
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(deadline.price_unit, 123.0)
+        self.assertEqual(deadline.date_ladder_start, datetime.date(2020, 1, 1))
+        self._run()
+        self.assertEqual(self._sent(deadline), self.stage_7, "the e-mail still due is sent")
+
+    def test_the_ladder_start_is_the_modules(self):
+        """Users do not move a ladder's start by hand (RPC): only the module
+        does (a new deadline, an import that moves the expiry)."""
+        deadline = self._create_deadline(40)
+        with self.assertRaisesRegex(UserError, "Ladder"):
+            deadline.with_user(self.importer).write({"date_ladder_start": datetime.date(2020, 1, 1)})
+        with mute_logger("odoo.models"):
+            result = (
+                self.Deadline.with_user(self.importer)
+                .with_context(allowed_company_ids=self.company.ids)
+                .load([".id", "date_ladder_start"], [[str(deadline.id), "2020-01-01"]])
+            )
+        self.assertIn("Ladder", str(result["messages"]))
+        self.assertNotEqual(deadline.date_ladder_start, datetime.date(2020, 1, 1))
+        deadline.sudo().write({"date_ladder_start": datetime.date(2020, 1, 1)})
+        self.assertEqual(deadline.date_ladder_start, datetime.date(2020, 1, 1))
 
     def test_a_deadline_created_by_hand_sends_nothing_due_before_its_creation(self):
         # a catch-up tolerance of a month: the rule is the creation day, not the tolerance

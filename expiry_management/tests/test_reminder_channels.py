@@ -278,9 +278,95 @@ class TestReminderChannels(SMSCase, ReminderCase):
             len(self._activities(first | second, "expiry_management.mail_activity_type_renewal_letter")), 2
         )
 
+    def test_the_letters_report_prints_letters_only(self):
+        """Issue 19 review (L5): the letters' report prints the reminders that
+        have a letter only, records them as printed, and is not in every
+        reminder's Print menu."""
+        report = self.env.ref("expiry_management.action_report_expiry_reminder_letter")
+        self.assertFalse(report.binding_model_id, "the letters only: from Letters to Print")
+        self._stage(channel_letter=True)
+        letter = self._create_deadline(3, description="Fleet policy FP-1")
+        self._run()
+        e_mail = self._create_deadline(7, description="Home policy HP-2")
+        self._run()
+        reminders = (letter | e_mail).reminder_ids
+        self.assertEqual(len(reminders), 2)
+        Report = self.env["ir.actions.report"].with_user(self.salesperson)
+        html = Report._render_qweb_html(report.report_name, reminders.ids)[0].decode()
+        self.assertIn("Fleet policy FP-1", html)
+        self.assertNotIn("Home policy HP-2", html, "an e-mail reminder is no letter")
+        self.assertEqual(html.count("o_expiry_reminder_letter"), 1)
+        self.assertTrue(letter.reminder_ids.date_letter_printed)
+        self.assertFalse(e_mail.reminder_ids.date_letter_printed)
+        with self.assertRaisesRegex(UserError, "no letter|None of these"):
+            Report._render_qweb_html(report.report_name, e_mail.reminder_ids.ids)
+
+    def test_sms_stage_costs_no_query_per_reminder(self):
+        """Issue 19 review (M6): an SMS stage records what each reminder's
+        channels did in one write per outcome, not one per reminder: 10 and
+        50 reminders (sent, opted out, without a number) take about the same
+        queries."""
+        self._sms_stage()
+        today = self.Deadline._company_today(self.company)
+        counts = {}
+        for count in (3, 10, 50):
+            partners = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"SMS customer {count}-{index}",
+                        "mobile": f"+3247{count:02d}{index:05d}" if index % 3 else False,
+                        "lang": "en_US",
+                    }
+                    for index in range(count)
+                ]
+            )
+            self.env["phone.blacklist"].sudo()._add(
+                [partner._phone_format(fname="mobile") for partner in partners[2::3]]
+            )
+            deadlines = self.Deadline.browse()
+            for partner in partners:
+                deadlines |= self._create_deadline(3, partner_id=partner)
+            self.Reminder._prepare_reminders(self.company, today)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            with self.mockSMSGateway():
+                self.Reminder._send_due_reminders(self.company, today, 10000)
+                self.env.flush_all()
+            counts[count] = self.env.cr.sql_log_count - queries
+            reminders = deadlines.reminder_ids
+            self.assertEqual(len(reminders), count)
+            states = {(r.state, r.cancel_code or False) for r in reminders}
+            self.assertEqual(states, {("sent", False), ("cancelled", "optout"), ("failed", False)})
+            # each reminder says its own reason
+            for reminder in reminders:
+                partner = reminder.deadline_id.partner_id
+                if reminder.state == "failed":
+                    self.assertIn(partner.name, reminder.error)
+                elif reminder.state == "cancelled":
+                    self.assertIn(partner._phone_format(fname="mobile"), reminder.error)
+                self.assertTrue(reminder.channel_note)
+        self.assertLessEqual(counts[50] - counts[10], 5, counts)
+
     # ------------------------------------------------------------------
     # The rule of the channels
     # ------------------------------------------------------------------
+    def test_stage_channels_rule_speaks_the_users_language(self):
+        """Issue 19 review (L6): the rule names the rung by its model's
+        translated name, not the untranslated description."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        model = self.env["ir.model"]._get("expiry.reminder.stage")
+        model.with_context(lang="fr_FR").name = "Étape de relance"
+        with self.assertRaisesRegex(ValidationError, "Étape de relance"):
+            self.Stage.with_context(lang="fr_FR").create(
+                {
+                    "name": "Trois jours avant",
+                    "offset_days": -3,
+                    "channel_email": False,
+                    "company_id": self.company.id,
+                }
+            )
+
     def test_stage_channels_rule(self):
         with self.assertRaisesRegex(ValidationError, "at least one channel"):
             self._stage()

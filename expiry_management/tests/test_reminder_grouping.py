@@ -1,9 +1,10 @@
 # Copyright 2026 Expiry Management contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Issue 19: one renewal e-mail per customer and day. Several deadlines of a
-customer reaching a stage of the same template on the same day go out as
-one e-mail listing them all; each keeps its row in the sent log, pointing
-to that one mail, and each deadline's chatter shows it."""
+recipient (the deadline's contact) and salesperson reaching stages of the
+same kind (grouped template) on the same day go out as one e-mail listing
+them all; each keeps its row in the sent log, pointing to that one mail, and
+each deadline's chatter shows it."""
 
 import datetime
 from unittest.mock import patch
@@ -127,11 +128,88 @@ class TestReminderGrouping(ReminderCase):
         self.assertEqual(mail.subject, subject)
 
     def test_contacts_of_one_customer_share_the_e_mail(self):
-        deadlines = self._create_deadline(EXPIRY) | self._create_deadline(EXPIRY, partner_id=self.contact)
+        # each contact gets their own e-mail, listing their own deadlines only
+        # (never another contact's, nor its links); one with several gets one
+        mine = self._create_deadline(EXPIRY) | self._create_deadline(EXPIRY)
+        contacts = self._create_deadline(EXPIRY, partner_id=self.contact) | self._create_deadline(
+            EXPIRY, partner_id=self.contact
+        )
         self._run(deliver=False)
-        mail = self._reminders(deadlines).mail_id
-        self.assertEqual(len(mail), 1)
-        self.assertEqual(mail.recipient_ids, self.customer | self.contact)
+        mine_mail, contact_mail = self._reminders(mine).mail_id, self._reminders(contacts).mail_id
+        self.assertEqual(len(mine_mail), 1)
+        self.assertEqual(len(contact_mail), 1)
+        self.assertNotEqual(mine_mail, contact_mail)
+        self.assertEqual(mine_mail.recipient_ids, self.customer)
+        self.assertEqual(contact_mail.recipient_ids, self.contact)
+        for deadline in contacts:
+            self.assertNotIn(deadline.name, mine_mail.body_html)
+            self.assertIn(deadline.name, contact_mail.body_html)
+        for deadline in mine:
+            self.assertNotIn(deadline.name, contact_mail.body_html)
+
+    def test_another_salespersons_deadlines_go_apart(self):
+        other_user = self.salesperson.copy(
+            {"login": "olga_reminder", "name": "Olga", "email": "olga@r.example"}
+        )
+        sally = self._create_deadline(EXPIRY) | self._create_deadline(EXPIRY)
+        olga = self._create_deadline(EXPIRY, user_id=other_user.id) | self._create_deadline(
+            EXPIRY, user_id=other_user.id
+        )
+        self._run(deliver=False)
+        sally_mail, olga_mail = self._reminders(sally).mail_id, self._reminders(olga).mail_id
+        self.assertEqual(len(sally_mail), 1)
+        self.assertEqual(len(olga_mail), 1)
+        self.assertNotEqual(sally_mail, olga_mail)
+        for deadline in olga:
+            self.assertNotIn(deadline.name, sally_mail.body_html)
+            message = deadline.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
+            self.assertEqual(message.author_id, other_user.partner_id)
+            for deadline in sally:
+                self.assertNotIn(deadline.name, message.body)
+        self.assertEqual(sally_mail.email_cc, "sally@reminder.example")
+        self.assertIn("olga@r.example", olga_mail.email_from)
+
+    def test_process_now_of_two_stages_gives_one_tracked_mail_per_group(self):
+        # 30 and 7 days before of X and Y scheduled together, processed at once
+        self.company.expiry_upcoming_days = 30
+        deadlines = self._create_deadline(D(2026, 5, 31), description="Van Xylo") | self._create_deadline(
+            D(2026, 5, 31), description="Van Yoyo"
+        )
+        self.Reminder._prepare_reminders(self.company, TODAY)
+        reminders = deadlines.reminder_ids.filtered(lambda r: r.stage_id in (self.stage_30 | self.stage_7))
+        self.assertEqual(len(reminders), 4)
+        reminders.action_process_now()
+        self.assertEqual(set(reminders.mapped("state")), {"queued"})
+        mails = self._mails(deadlines)
+        self.assertEqual(reminders.mail_id, mails, "no untracked mail")
+        self.assertEqual(len(mails), 1)
+        for deadline in deadlines:
+            self.assertEqual(mails.body_html.count(deadline.description), 1, "each deadline listed once")
+
+    def test_a_group_larger_than_a_renew_all_link_is_split(self):
+        deadlines = self._three()
+        with patch.object(ExpiryReminder, "_group_max_deadlines", 2):
+            self._run(deliver=False)
+        reminders = self._reminders(deadlines)
+        mails = self._mails(deadlines)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(reminders.mail_id, mails)
+        self.assertEqual(set(reminders.mapped("state")), {"queued"})
+
+    def test_the_listed_deadlines_are_the_recipients_only(self):
+        mine = self._create_deadline(EXPIRY)
+        other = self._create_deadline(EXPIRY, partner_id=self.other_customer)
+        listed = mine.with_context(
+            expiry_reminder_groups=((mine.id, tuple((mine | other).ids)),)
+        ).reminder_group_ids
+        self.assertEqual(listed, mine)
+
+    def test_a_managers_grouped_template_stays_when_the_kind_changes(self):
+        chosen = self.env.ref("expiry_management.mail_template_grouped_expiry_notice")
+        self.stage_60.grouped_mail_template_id = chosen
+        self.stage_60.renewal_push = not self.stage_60.renewal_push
+        self.stage_60.flush_recordset()
+        self.assertEqual(self.stage_60.grouped_mail_template_id, chosen)
 
     def test_other_customer_language_or_stage_go_apart(self):
         self.env["res.lang"]._activate_lang("de_DE")
@@ -143,7 +221,7 @@ class TestReminderGrouping(ReminderCase):
             EXPIRY, partner_id=self.other_customer
         )
         in_german = self._create_deadline(EXPIRY, partner_id=german)
-        # another stage due the same day (30 days before) for the same customer
+        # another stage of the same kind due the same day (30 days before) for the same customer
         later = self._create_deadline(D(2026, 5, 31)) | self._create_deadline(D(2026, 5, 31))
         self._run(deliver=False)
         mine_mail = self._reminders(mine).mail_id
@@ -155,10 +233,12 @@ class TestReminderGrouping(ReminderCase):
         german_mail = in_german.reminder_ids.mail_id
         self.assertEqual(len(german_mail), 1)
         self.assertNotIn(german_mail, mine_mail | others_mail)
+        # a stage of the same kind (its grouped template) the same day: the same e-mail
         later_mail = later.reminder_ids.filtered(lambda r: r.stage_id == self.stage_30).mail_id
-        self.assertEqual(len(later_mail), 1)
-        self.assertNotIn(later_mail, mine_mail | others_mail | german_mail)
-        self.assertEqual(len(self._mails(mine | others | in_german | later)), 4)
+        self.assertEqual(later_mail, mine_mail)
+        for deadline in mine | later:
+            self.assertIn(deadline.name, mine_mail.body_html)
+        self.assertEqual(len(self._mails(mine | others | in_german | later)), 3)
 
     def test_a_customized_reminder_goes_alone(self):
         deadlines = self._three()
@@ -172,6 +252,31 @@ class TestReminderGrouping(ReminderCase):
         self.assertEqual(len(rest), 1)
         self.assertNotIn(deadlines[0].name, rest.body_html)
         self.assertEqual(len(self._mails(deadlines)), 2)
+
+    def test_a_row_cancelled_before_delivery_withdraws_the_grouped_e_mail(self):
+        deadlines = self._three()
+        self._run(deliver=False)
+        reminders = self._reminders(deadlines)
+        mail = reminders.mail_id
+        self.assertEqual(len(mail), 1)
+        # the first deadline is closed before the mail queue runs
+        gone = self._reminders(deadlines[0])
+        gone.sudo()._set_cancelled("The deadline was closed.", "ended")
+        self.assertEqual(gone.state, "cancelled")
+        self.assertEqual(mail.state, "cancel", "the e-mail listing it is withdrawn")
+        rest = self._reminders(deadlines[1:])
+        self.assertEqual(set(rest.mapped("state")), {"scheduled"}, "the others wait for the next batch")
+        self.assertFalse(rest.mail_id)
+        # the next batch: one e-mail for the two others, without the closed one; once
+        self._run()
+        new_mail = rest.mail_id
+        self.assertEqual(len(new_mail), 1)
+        self.assertNotEqual(new_mail, mail)
+        self.assertNotIn(deadlines[0].name, new_mail.body_html)
+        self.assertEqual(set(rest.mapped("state")), {"sent"})
+        self.assertEqual(gone.state, "cancelled")
+        self._run()
+        self.assertEqual(self._mails(deadlines).filtered(lambda m: m.state != "cancel"), new_mail)
 
     def test_a_failure_fails_every_row_of_the_group(self):
         deadlines = self._three()

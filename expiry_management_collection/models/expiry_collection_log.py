@@ -18,6 +18,7 @@ CANCEL_CODES = [
     ("handed_over", "Handed over"),
     ("written_off", "Written off"),
     ("step", "Step archived"),
+    ("optout", "Customer refuses SMS"),
 ]
 
 

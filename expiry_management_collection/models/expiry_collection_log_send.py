@@ -319,6 +319,23 @@ class ExpiryCollectionLog(models.Model):
                 )
             )
         rows = self - missing
+        # never to a blacklisted number nor to a customer who opted out of SMS
+        # (Odoo's SMS queue does not check it): the one check of both ladders
+        refusals = self.env["expiry.ladder.channel.mixin"]._sms_refusals(
+            {
+                row.id: (
+                    info[row.move_id.id].get("partner") or row.move_id.partner_id,
+                    info[row.move_id.id]["sanitized"],
+                )
+                for row in rows
+            }
+        )
+        refused = rows.filtered(lambda r: r.id in refusals)
+        for reason in set(refusals.values()):
+            refused.filtered(lambda r, reason=reason: refusals[r.id] == reason)._set_cancelled(
+                reason, "optout"
+            )
+        rows -= refused
         if not rows:
             return
         links = {}

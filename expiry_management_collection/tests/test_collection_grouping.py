@@ -297,6 +297,44 @@ class TestCollectionGrouping(TemplateRenderMixin, CollectionCase):
             self.assertIn(log.move_id.name, log.sms_id.body)
         self.assertEqual(set(sms_logs.mapped("state")), {"done"})
 
+    def _blacklisted_sms_logs(self, count):
+        """The SMS rows of ``count`` overdue invoices of the customer, whose
+        mobile is on the phone blacklist, after a pass."""
+        self.env["phone.blacklist"].sudo()._add([self.customer.mobile])
+        moves = self._overdue(count, days=10)
+        self._run()
+        return self._logs(moves).filtered(lambda log: log.channel == "sms")
+
+    def test_a_blacklisted_number_gets_no_sms(self):
+        """Issue 19 review (H2): Odoo's SMS queue does not check the
+        blacklist; the collection ladder does, as the renewal ladder."""
+        sms_logs = self._blacklisted_sms_logs(1)
+        self.assertEqual(len(sms_logs), 1)
+        self.assertEqual((sms_logs.state, sms_logs.cancel_code), ("cancelled", "optout"))
+        self.assertIn("blacklist", sms_logs.error)
+        self.assertFalse(sms_logs.sms_id)
+        self.assertFalse(self.env["sms.sms"].sudo().search([("partner_id", "=", self.customer.id)]))
+
+    def test_a_blacklisted_number_gets_no_grouped_sms(self):
+        sms_logs = self._blacklisted_sms_logs(3)
+        self.assertEqual(len(sms_logs), 3)
+        self.assertEqual(set(sms_logs.mapped("state")), {"cancelled"})
+        self.assertEqual(set(sms_logs.mapped("cancel_code")), {"optout"})
+        self.assertFalse(sms_logs.sms_id)
+        self.assertFalse(self.env["sms.sms"].sudo().search([("partner_id", "=", self.customer.id)]))
+
+    def test_an_opted_out_customer_gets_no_sms(self):
+        """One of the customer's numbers (the phone) on the blacklist: no SMS
+        to their mobile either."""
+        self.customer.phone = "+46 8 123 456 78"
+        self.env["phone.blacklist"].sudo()._add([self.customer._phone_format(fname="phone")])
+        moves = self._overdue(2, days=10)
+        self._run()
+        sms_logs = self._logs(moves).filtered(lambda log: log.channel == "sms")
+        self.assertEqual(set(sms_logs.mapped("cancel_code")), {"optout"})
+        self.assertIn("opted out", sms_logs[0].error)
+        self.assertFalse(sms_logs.sms_id)
+
     def test_the_grouped_template_is_editable(self):
         template = self.env.ref("expiry_management_collection.mail_template_collection_grouped")
         self.assertEqual(template.model, "account.move")

@@ -297,7 +297,7 @@ class TestCollectionQueryCount(CollectionCase):
     BUDGET = {
         "email": {10: 60, 200: 70},
         "email_partial": {10: 66, 200: 76},
-        "sms_call": {10: 51, 200: 61},
+        "sms_call": {10: 52, 200: 62},
     }
 
     @classmethod

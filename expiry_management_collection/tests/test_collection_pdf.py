@@ -261,8 +261,11 @@ class TestCollectionTemplatesRenderAsOdoo(TemplateRenderMixin, CollectionCase):
         sms_templates = self._shipped_templates("sms.template")
         self.assertTrue(sms_templates, "the collection ships SMS templates")
         for template in sms_templates:
-            self.assertIn(template.model, records, f"{template.name}: add records of {template.model} here")
-            self.assertSmsRendersAsOdoo(template, records[template.model])
+            if template.model in records:
+                self.assertSmsRendersAsOdoo(template, records[template.model])
+            else:
+                # the core's SMS of the renewal ladder (test_reminder_channels)
+                self.assertIn(template.model, self.RENDERED_ELSEWHERE, f"{template.name}: add records here")
 
 
 @tagged("post_install", "-at_install")

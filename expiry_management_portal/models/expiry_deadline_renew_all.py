@@ -11,18 +11,29 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.expiry_management.models.expiry_deadline_reminder_group import GROUP_MAX_DEADLINES
 from odoo.addons.expiry_management.tools.parsing import parse_id
 
-#: the most deadlines one "renew all" link names (a customer's e-mail of a day)
-RENEW_ALL_MAX_IDS = 200
+#: the most deadlines one "renew all" link names (a customer's e-mail of a
+#: day: the send step splits a larger group at this size)
+RENEW_ALL_MAX_IDS = GROUP_MAX_DEADLINES
 
 
 class ExpiryDeadline(models.Model):
     _inherit = "expiry.deadline"
 
+    def _compute_reminder_group(self):
+        # the recipients' users (is there a portal one?), read once for the e-mails rendered
+        self.partner_id.user_ids.mapped("share")
+        return super()._compute_reminder_group()
+
     def _get_renew_all_url(self):
-        # Core hook (False there): the portal page that renews these deadlines at once.
-        if not self:
+        # Core hook (False there): the portal page that renews these deadlines at once,
+        # for a recipient (the first deadline's contact) who can sign in to the portal;
+        # without a portal user the e-mail shows each deadline's own link only.
+        if not self or len(self) > RENEW_ALL_MAX_IDS:
+            return False
+        if not any(user.share for user in self[0].partner_id.user_ids):
             return False
         return (
             self[:1].get_base_url()
@@ -71,7 +82,33 @@ class ExpiryDeadline(models.Model):
         these deadlines (reason False: it goes into the cart)."""
         self._portal_check_renew_all_owner()
         partner = self.env.user.partner_id
-        return [(deadline, deadline._get_portal_renewal_push_error(partner) or False) for deadline in self]
+        company = self._portal_renew_all_website_company()
+        # the company only (reading it as the customer must not fetch the staff's fields)
+        self.fetch(["company_id"])
+        return [
+            (
+                deadline,
+                deadline._portal_renew_all_company_error(company)
+                or deadline._get_portal_renewal_push_error(partner)
+                or False,
+            )
+            for deadline in self
+        ]
+
+    @api.model
+    def _portal_renew_all_website_company(self):
+        """The company of the website of the request (False outside one)."""
+        website = getattr(request, "website", None) if request else None
+        return website.company_id if website else False
+
+    def _portal_renew_all_company_error(self, company):
+        """Why this deadline does not go into the cart of a website of
+        ``company`` (another company's deadline is renewed on its own
+        website, through its own link), or False."""
+        self.ensure_one()
+        if company and self.company_id != company:
+            return self.env._("Renewed on its own website: use the renewal link of this deadline.")
+        return False
 
     def _portal_renew_all(self):
         """Put the renewal of each of these deadlines the current user's
@@ -99,7 +136,17 @@ class ExpiryDeadline(models.Model):
         """Put these (checked) deadlines into the cart ``order_sudo``, each
         through the cart's gate in a savepoint of its own."""
         results = []
+        # the company only (reading it as the customer must not fetch the staff's
+        # fields), for all before the savepoints (a rolled-back one empties the cache)
+        self.fetch(["company_id"])
+        company_errors = {
+            deadline.id: deadline._portal_renew_all_company_error(order_sudo.website_id.company_id)
+            for deadline in self
+        }
         for deadline in self:
+            if error := company_errors[deadline.id]:
+                results.append((deadline, error))
+                continue
             try:
                 with self.env.cr.savepoint():
                     order_sudo._cart_add_renewal(deadline)

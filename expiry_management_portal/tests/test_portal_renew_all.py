@@ -4,7 +4,7 @@
 the customer's deadlines it names that can be renewed online into one cart,
 for one checkout (/my/deadlines/renew-all)."""
 
-from urllib.parse import urlparse
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..models import expiry_deadline_renew_all as renew_all_model
 from .common import ExpiryPortalPaymentCommon
 
 
@@ -28,8 +29,7 @@ class TestPortalRenewAll(ExpiryPortalPaymentCommon, HttpCase):
         cls.group = cls.deadline_a | cls.deadline_a2 | cls.deadline_a_later
 
     def _path(self, deadlines):
-        url = urlparse(deadlines._get_renew_all_url())
-        return f"{url.path}?{url.query}"
+        return "/my/deadlines/renew-all?ids=" + ",".join(map(str, deadlines.ids))
 
     def _post(self, ids):
         return self.url_open(
@@ -47,15 +47,23 @@ class TestPortalRenewAll(ExpiryPortalPaymentCommon, HttpCase):
             )
         )
 
-    def test_the_link_of_the_grouped_e_mail_opens_the_page(self):
+    def _render_grouped(self, deadlines):
         template = self.env.ref("expiry_management.mail_template_grouped_reminder")
-        first = self.deadline_a
-        body = template.with_context(
-            expiry_reminder_groups=((first.id, tuple(self.group.ids)),)
+        first = deadlines[0]
+        return template.with_context(
+            expiry_reminder_groups=((first.id, tuple(deadlines.ids)),)
         )._render_field("body_html", first.ids)[first.id]
-        url = self.group._get_renew_all_url()
+
+    def test_the_link_of_the_grouped_e_mail_opens_the_page(self):
+        # the recipient (Alice, a contact of A) signs in to the portal: one "renew all" link
+        mine = self._create_deadline(self.partner_a, 10, description="Alice 1") | self._create_deadline(
+            self.partner_a, 12, description="Alice 2"
+        )
+        body = self._render_grouped(mine)
+        url = mine._get_renew_all_url()
+        self.assertTrue(url)
         self.assertIn(url, body)
-        for deadline in self.group:
+        for deadline in mine:
             self.assertIn(deadline.name, body)
             self.assertIn(deadline._get_portal_renewal_url(), body, "each its own link")
         self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
@@ -66,6 +74,46 @@ class TestPortalRenewAll(ExpiryPortalPaymentCommon, HttpCase):
         self.assertEqual(response.text.count("o_expiry_portal_renew_all_ok"), 2)
         self.assertEqual(response.text.count("o_expiry_portal_renew_all_reason"), 1)
         self.assertIn("o_expiry_portal_renew_all_submit", response.text)
+
+    def test_no_renew_all_link_for_a_recipient_without_portal_user(self):
+        # A's company address has no portal user: each row's own link only
+        self.assertFalse(self.customer_a.user_ids)
+        body = self._render_grouped(self.deadline_a | self.deadline_a2)
+        self.assertFalse((self.deadline_a | self.deadline_a2)._get_renew_all_url())
+        self.assertNotIn("/my/deadlines/renew-all", body)
+        for deadline in self.deadline_a | self.deadline_a2:
+            self.assertIn(deadline._get_portal_renewal_url(), body, "each its own link")
+
+    def test_no_renew_all_link_for_more_deadlines_than_a_link_names(self):
+        mine = self._create_deadline(self.partner_a, 10) | self._create_deadline(self.partner_a, 12)
+        self.assertTrue(mine._get_renew_all_url())
+        with patch.object(renew_all_model, "RENEW_ALL_MAX_IDS", 1):
+            self.assertFalse(mine._get_renew_all_url())
+
+    def test_another_companys_deadline_stays_out_with_its_reason(self):
+        other_company = self.env["res.company"].create({"name": "Other Renewals Co"})
+        self.assertNotEqual(other_company, self.website.company_id)
+        foreign = self._create_deadline(
+            self.customer_a, 12, description="Fleet A abroad", company_id=other_company.id
+        )
+        self.assertEqual(foreign.company_id, other_company)
+        # a customer of the other company only, on this website: Odoo's website
+        # then searches with the user's own company, so the deadline is found
+        self.portal_user_a.write({"company_ids": [(4, other_company.id)], "company_id": other_company.id})
+        self.portal_user_a.company_ids = other_company
+        self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
+        response = self.url_open(self._path(foreign))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(foreign.name, response.text)
+        self.assertNotIn("o_expiry_portal_renew_all_ok", response.text)
+        self.assertIn("Renewed on its own website", response.text)
+        response = self._post(str(foreign.id))
+        self.assertEqual(response.status_code, 200, "nothing went into the cart: the page with the reason")
+        self.assertIn("Renewed on its own website", response.text)
+        self.assertFalse(
+            self.env["sale.order.line"].sudo().search([("deadline_id", "=", foreign.id)]),
+            "not in a cart of this website's company",
+        )
 
     def test_post_puts_every_renewable_deadline_in_one_cart(self):
         self.authenticate(self.portal_user_a.login, self.portal_user_a.login)
