@@ -477,11 +477,13 @@ class AccessMatrixCase(CollectionCase):
     def _args(self):
         """Arguments of the methods that take some: (model, method) -> (args, kwargs)."""
         today = self.TODAY
+        chart_today = self.env["expiry.deadline"]._company_today()
         return {
             ("expiry.deadline", "action_collection_hand_over"): ((self.agency,), {}),
             ("expiry.deadline", "action_collection_write_off"): (("Bankrupt",), {}),
             ("expiry.dashboard", "action_open_chart"): (
-                ("expiring", str(today), str(today + datetime.timedelta(30))),
+                # a period of the chart as it shows today (the chart refuses any other)
+                ("expiring", str(chart_today), str(chart_today + datetime.timedelta(30))),
                 {},
             ),
             ("expiry.dashboard", "action_open_counter"): (("upcoming",), {}),
