@@ -53,7 +53,9 @@ class TestQueueJobConcurrency(ConcurrencyCase):
             ]
         )
         self.old_batch = company.expiry_reminder_batch_size
-        company.expiry_reminder_batch_size = BATCH
+        self.old_grouping = company.expiry_group_by_customer
+        # one e-mail per deadline (all are one customer's): each counted once
+        company.write({"expiry_reminder_batch_size": BATCH, "expiry_group_by_customer": False})
         # the ladder prepared: COUNT e-mails due today, none sent yet
         env["expiry.reminder"]._prepare_reminders(company, today)
         env.flush_all()
@@ -89,7 +91,9 @@ class TestQueueJobConcurrency(ConcurrencyCase):
         cr.execute("DELETE FROM res_partner WHERE id = %s", [self.partner_id])
         cr.execute("DELETE FROM queue_job WHERE method_name IN ('_job_company_pass', '_job_company_batch')")
         env = self._env(cr)
-        env.ref("base.main_company").expiry_reminder_batch_size = self.old_batch
+        env.ref("base.main_company").write(
+            {"expiry_reminder_batch_size": self.old_batch, "expiry_group_by_customer": self.old_grouping}
+        )
         env.flush_all()
         cr.commit()  # pylint: disable=invalid-commit
 

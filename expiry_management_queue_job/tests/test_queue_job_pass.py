@@ -23,7 +23,10 @@ class TestQueueJobPass(ReminderCase):
         super().setUpClass()
         # only our company: the others (none without demo data) stay out
         cls.Pass = cls.env["expiry.daily.pass"]
-        cls.env["res.company"].search([]).expiry_reminder_batch_size = 5
+        # one e-mail per deadline, so that batches of 5 cut between them
+        cls.env["res.company"].search([]).write(
+            {"expiry_reminder_batch_size": 5, "expiry_group_by_customer": False}
+        )
 
     def _perform_all(self, trap, limit=100):
         """Perform the trapped jobs, and those they enqueue, until none is left."""
